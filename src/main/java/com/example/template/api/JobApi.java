@@ -1,0 +1,59 @@
+package com.example.template.api;
+
+/**
+ * The event-bus job API: the one place that names every public job address, the headers a
+ * caller may set, and the failure codes a caller can receive.
+ *
+ * <p>Other services code against this contract, whether they join the Hazelcast cluster (JVM
+ * services) or come through the TCP bridge (everything else). {@code docs/EVENTBUS.md} writes it
+ * out for them, and a test fails when the two disagree.
+ *
+ * <p>Bodies are JSON objects only: the clustered event bus refuses Java-serialized bodies, and
+ * JSON is what the bridge speaks anyway.
+ */
+public final class JobApi {
+
+  /**
+   * {@code {"ms": int}} → {@code {"ms", "elapsedMs", "node", "thread"}}. Runs the seed's
+   * {@code doWork(ms)} busy loop: a stand-in for any CPU-bound job. Safe to repeat.
+   */
+  public static final String BUSY = "work.busy";
+
+  /**
+   * {@code {"password": string, "iterations"?: int}} →
+   * {@code {"algorithm", "iterations", "salt", "hash", "node", "thread"}}. Derives a PBKDF2 key: a
+   * real CPU-bound job. Safe to repeat (a fresh salt each time, so the hash differs).
+   */
+  public static final String HASH = "work.hash";
+
+  /** Every public job address, in the order the docs list them. */
+  public static final java.util.List<String> PUBLIC_ADDRESSES = java.util.List.of(BUSY, HASH);
+
+  /**
+   * Optional header: the caller's request id. It is logged by the node that runs the job
+   * (as {@code rid=...}) and echoed in the reply headers. HTTP takes it from {@code X-Request-Id}.
+   */
+  public static final String HEADER_REQUEST_ID = "x-request-id";
+
+  /**
+   * Optional header: the epoch millisecond after which the caller no longer wants the answer.
+   * A worker that picks up a job past its deadline fails it with {@link #DEADLINE_EXCEEDED}
+   * instead of running it, so a backlog never burns CPU on answers nobody waits for.
+   */
+  public static final String HEADER_DEADLINE = "x-deadline";
+
+  /** Failure code: the request body is missing a field, has the wrong type or is out of range. */
+  public static final int INVALID_REQUEST = 400;
+
+  /** Failure code: the node has more jobs in flight than its configured bound; retry later. */
+  public static final int OVERLOADED = 503;
+
+  /** Failure code: the job's deadline passed before it could run. */
+  public static final int DEADLINE_EXCEEDED = 504;
+
+  /** Failure code: a bug on our side. The message never carries internals. */
+  public static final int INTERNAL_ERROR = 500;
+
+  private JobApi() {
+  }
+}

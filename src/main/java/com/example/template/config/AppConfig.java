@@ -1,0 +1,159 @@
+package com.example.template.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Everything a node needs to know, read once at startup and passed in: no verticle reads
+ * files, system properties or the environment on its own.
+ *
+ * @param http the HTTP listener
+ * @param jobs the worker verticles and the bounds on the jobs they run
+ * @param drain how a node stops
+ * @param demo the teaching routes
+ * @param bridge the TCP event-bus bridge for non-JVM callers
+ * @param cluster the Hazelcast cluster this node joins when clustered
+ */
+public record AppConfig(Http http, Jobs jobs, Drain drain, Demo demo, Bridge bridge, Cluster cluster) {
+
+  /**
+   * @param host the address to bind
+   * @param port the port to bind; 0 picks a free one (tests)
+   * @param instances HTTP verticle instances, one event loop each; 0 means one per core
+   * @param maxBodyBytes request bodies above this get a 413
+   * @param reusePort bind with SO_REUSEPORT so several JVMs share the port (cluster children)
+   */
+  public record Http(String host, int port, int instances, long maxBodyBytes, boolean reusePort) {
+  }
+
+  /**
+   * @param workers worker verticle instances; one job runs per instance at a time; 0 = one per core
+   * @param maxInFlight jobs this node may have in flight before it answers 503
+   * @param timeoutMs how long a caller waits for a job before it answers 504
+   * @param maxBusyMs the largest {@code ms} a busy job accepts
+   */
+  public record Jobs(int workers, int maxInFlight, long timeoutMs, long maxBusyMs) {
+  }
+
+  /**
+   * @param graceMs the longest a drain waits for in-flight requests and jobs
+   * @param closeWindowMs how long a draining node keeps answering, with {@code Connection: close},
+   *     so keep-alive clients leave on a response rather than on a reset
+   */
+  public record Drain(long graceMs, long closeWindowMs) {
+  }
+
+  /** @param blockRouteEnabled whether {@code GET /demo/block} exists; delete it in a real service */
+  public record Demo(boolean blockRouteEnabled) {
+  }
+
+  /**
+   * @param enabled whether the TCP event-bus bridge listens
+   * @param host the address it binds; loopback unless other hosts must reach it
+   * @param port its port
+   */
+  public record Bridge(boolean enabled, String host, int port) {
+  }
+
+  /**
+   * @param configFile the Hazelcast XML file, relative to the working directory
+   * @param host the address the cluster binds and advertises ({@code -cluster-host})
+   * @param port the cluster port; 0 lets Hazelcast choose ({@code -cluster-port})
+   */
+  public record Cluster(String configFile, String host, int port) {
+  }
+
+  /** The number of instances to deploy for a configured count, where 0 means one per core. */
+  public static int perCore(int configured) {
+    return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+  }
+
+  /** Reads the typed configuration out of the merged JSON, checking every bound. */
+  static AppConfig fromJson(JsonObject json) {
+    JsonObject http = section(json, "http");
+    JsonObject jobs = section(json, "jobs");
+    JsonObject drain = section(json, "drain");
+    JsonObject demo = section(json, "demo");
+    JsonObject bridge = section(json, "bridge");
+    JsonObject cluster = section(json, "cluster");
+    return new AppConfig(
+        new Http(
+            string(http, "http.host", "0.0.0.0"),
+            port(http, "http.port", 8080),
+            atLeast(http, "http.instances", 0, 0),
+            atLeast(http, "http.maxBodyBytes", 65536L, 1),
+            bool(http, "http.reusePort", false)),
+        new Jobs(
+            atLeast(jobs, "jobs.workers", 0, 0),
+            atLeast(jobs, "jobs.maxInFlight", 64, 1),
+            atLeast(jobs, "jobs.timeoutMs", 30_000L, 1),
+            atLeast(jobs, "jobs.maxBusyMs", 60_000L, 0)),
+        new Drain(
+            atLeast(drain, "drain.graceMs", 10_000L, 0),
+            atLeast(drain, "drain.closeWindowMs", 1_000L, 0)),
+        new Demo(bool(demo, "demo.blockRouteEnabled", true)),
+        new Bridge(
+            bool(bridge, "bridge.enabled", false),
+            string(bridge, "bridge.host", "127.0.0.1"),
+            port(bridge, "bridge.port", 7000)),
+        new Cluster(
+            string(cluster, "cluster.configFile", "conf/cluster.xml"),
+            string(cluster, "cluster.host", "127.0.0.1"),
+            port(cluster, "cluster.port", 0)));
+  }
+
+  private static JsonObject section(JsonObject json, String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (value instanceof JsonObject object) {
+      return object;
+    }
+    throw new ConfigException("config: '" + name + "' must be an object");
+  }
+
+  private static String string(JsonObject json, String path, String fallback) {
+    Object value = json.getValue(leaf(path), fallback);
+    if (value instanceof String s && !s.isBlank()) {
+      return s;
+    }
+    throw new ConfigException("config: '" + path + "' must be a non-empty string");
+  }
+
+  private static boolean bool(JsonObject json, String path, boolean fallback) {
+    Object value = json.getValue(leaf(path), fallback);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new ConfigException("config: '" + path + "' must be true or false");
+  }
+
+  private static int port(JsonObject json, String path, int fallback) {
+    int port = atLeast(json, path, fallback, 0);
+    if (port > 65535) {
+      throw new ConfigException("config: '" + path + "' must be a port (0-65535), got " + port);
+    }
+    return port;
+  }
+
+  private static int atLeast(JsonObject json, String path, int fallback, int min) {
+    return Math.toIntExact(atLeast(json, path, (long) fallback, min));
+  }
+
+  private static long atLeast(JsonObject json, String path, long fallback, long min) {
+    Object value = json.getValue(leaf(path), fallback);
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ConfigException("config: '" + path + "' must be a whole number, got " + value);
+    }
+    long number = n.longValue();
+    if (number < min || number > Integer.MAX_VALUE) {
+      throw new ConfigException(
+          "config: '" + path + "' must be between " + min + " and " + Integer.MAX_VALUE + ", got " + number);
+    }
+    return number;
+  }
+
+  private static String leaf(String path) {
+    return path.substring(path.indexOf('.') + 1);
+  }
+}

@@ -1,0 +1,81 @@
+package com.example.template.http;
+
+import com.example.template.api.JobApi;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure path of the HTTP API: every error becomes a status and a JSON
+ * {@code {"error": ...}} body. Job failure codes map to their HTTP statuses; an event-bus
+ * timeout is a 504; a missing consumer or a full node is a 503 with {@code Retry-After}. Only a
+ * bug on our side is a 500, and its body never carries internals.
+ */
+final class Failures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  private static final String RETRY_AFTER_SECONDS = "1";
+
+  void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ReplyException reply) {
+      replyFailure(ctx, reply);
+    } else if (failure instanceof HttpException http) {
+      send(ctx, http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      send(ctx, ctx.statusCode(), reason(ctx.statusCode()));
+    } else {
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      send(ctx, 500, "internal error");
+    }
+  }
+
+  private static void replyFailure(RoutingContext ctx, ReplyException reply) {
+    switch (reply.failureType()) {
+      case TIMEOUT -> send(ctx, 504, "the job did not finish in time");
+      case NO_HANDLERS -> overloaded(ctx, "no worker is available for this job");
+      case RECIPIENT_FAILURE -> {
+        switch (reply.failureCode()) {
+          case JobApi.INVALID_REQUEST -> send(ctx, 400, reply.getMessage());
+          case JobApi.OVERLOADED -> overloaded(ctx, reply.getMessage());
+          case JobApi.DEADLINE_EXCEEDED -> send(ctx, 504, reply.getMessage());
+          default -> send(ctx, 500, "internal error");
+        }
+      }
+      default -> {
+        LOG.error("event-bus failure on {}", ctx.request().path(), reply);
+        send(ctx, 500, "internal error");
+      }
+    }
+  }
+
+  /** A 503 that tells the client when to come back. */
+  static void overloaded(RoutingContext ctx, String message) {
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    send(ctx, 503, message);
+  }
+
+  static void send(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", message).encode());
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      case 413 -> "request body too large";
+      default -> io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+    };
+  }
+}

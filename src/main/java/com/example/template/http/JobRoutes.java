@@ -1,0 +1,81 @@
+package com.example.template.http;
+
+import com.example.template.api.JobApi;
+import com.example.template.config.AppConfig;
+import com.example.template.work.InFlightLimit;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The job routes: parse the HTTP request into the job's JSON, send it over the event bus
+ * (request/reply: the counterpart of {@code postMessage}/{@code onMessage}) and answer with the
+ * reply. Validation of the job's fields is the job's own, so HTTP, cluster and bridge callers
+ * all get the same answer for the same mistake.
+ */
+final class JobRoutes {
+
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  private final Vertx vertx;
+  private final AppConfig.Jobs jobs;
+  private final InFlightLimit inFlight;
+
+  JobRoutes(Vertx vertx, AppConfig.Jobs jobs, InFlightLimit inFlight) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+    this.inFlight = inFlight;
+  }
+
+  /** {@code GET /work/busy?ms=N}. */
+  void busy(RoutingContext ctx) {
+    Long ms = Params.requiredLong(ctx, "ms");
+    if (ms != null) {
+      send(ctx, JobApi.BUSY, new JsonObject().put("ms", ms));
+    }
+  }
+
+  /** {@code POST /work/hash} with {@code {"password": ..., "iterations": ...}}. */
+  void hash(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      Failures.send(ctx, 400, "the body must be a JSON object");
+      return;
+    }
+    if (body == null) {
+      Failures.send(ctx, 400, "the body must be a JSON object");
+      return;
+    }
+    send(ctx, JobApi.HASH, body);
+  }
+
+  private void send(RoutingContext ctx, String address, JsonObject job) {
+    if (!inFlight.tryAcquire()) {
+      Failures.overloaded(ctx, "too many jobs in flight, retry shortly");
+      return;
+    }
+    String requestId = requestId(ctx);
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(jobs.timeoutMs())
+        .addHeader(JobApi.HEADER_REQUEST_ID, requestId)
+        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + jobs.timeoutMs()));
+    ctx.response().putHeader(REQUEST_ID_HEADER, requestId);
+    vertx.eventBus().<JsonObject>request(address, job, options)
+        .andThen(ar -> inFlight.release())
+        .onSuccess(reply -> ctx.json(reply.body()))
+        .onFailure(ctx::fail);
+  }
+
+  private static String requestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
+    if (given != null && !given.isBlank() && given.length() <= 128) {
+      return given;
+    }
+    return Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+}

@@ -1,0 +1,64 @@
+package com.example.template.http;
+
+import com.example.template.config.AppConfig;
+import com.example.template.node.NodeState;
+import com.example.template.work.InFlightLimit;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+/**
+ * The node's HTTP API in one place: the router every HTTP verticle serves, and the seam tests
+ * build directly.
+ */
+public final class Routes {
+
+  private Routes() {
+  }
+
+  public static Router create(Vertx vertx, AppConfig config, InFlightLimit inFlight, NodeState state) {
+    Router router = Router.router(vertx);
+    JobRoutes jobs = new JobRoutes(vertx, config.jobs(), inFlight);
+
+    router.route().handler(ctx -> lifecycle(ctx, state));
+    router.get("/hello").handler(Routes::hello);
+    router.get("/work/busy").handler(jobs::busy);
+    router.post("/work/hash")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(jobs::hash);
+    if (config.demo().blockRouteEnabled()) {
+      router.get("/demo/block").handler(new DemoRoutes(config.jobs().maxBusyMs())::block);
+    }
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx)
+        .register("alive", promise -> promise.complete(Status.OK())));
+    router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+        .register("node", promise -> promise.complete(state.ready()
+            ? Status.OK()
+            : Status.KO(new io.vertx.core.json.JsonObject().put("phase", state.phase().name())))));
+
+    Failures failures = new Failures();
+    router.route().failureHandler(failures::handle);
+    router.errorHandler(404, ctx -> Failures.send(ctx, 404, "no route for " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Failures.send(ctx, 405, "method not allowed on " + ctx.request().path()));
+    return router;
+  }
+
+  /** The seed's route: answers at once, whatever the workers are doing. */
+  private static void hello(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("Hi there");
+  }
+
+  // While draining, every answer tells the client to close its keep-alive connection, so it
+  // leaves on a response instead of meeting a closed socket on its next request.
+  private static void lifecycle(RoutingContext ctx, NodeState state) {
+    state.countRequest();
+    if (state.draining()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    ctx.next();
+  }
+}

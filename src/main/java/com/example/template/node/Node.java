@@ -1,0 +1,133 @@
+package com.example.template.node;
+
+import com.example.template.config.AppConfig;
+import com.example.template.http.HttpVerticle;
+import com.example.template.work.BusyJob;
+import com.example.template.work.HashJob;
+import com.example.template.work.InFlightLimit;
+import com.example.template.work.Job;
+import com.example.template.work.JobWorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of the application: the worker verticles that run jobs and the HTTP verticles, one
+ * per event loop, in front of them. It is ready only once both are up, and it drains in the
+ * reverse order.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  /** The worker pool the job verticles run on, apart from Vert.x's default pool. */
+  public static final String WORKER_POOL = "jobs";
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final String name;
+  private final NodeState state = new NodeState();
+  private final InFlightLimit inFlight;
+  private String workerDeployment;
+  private String httpDeployment;
+  private Future<Void> drained;
+
+  private Node(Vertx vertx, AppConfig config, String name) {
+    this.vertx = vertx;
+    this.config = config;
+    this.name = name;
+    this.inFlight = new InFlightLimit(config.jobs().maxInFlight());
+  }
+
+  /**
+   * Deploys a node on the given Vert.x. The future completes when the node is ready: every job
+   * consumer registered (cluster-wide when clustered) and the HTTP server listening.
+   *
+   * @param name this node's name in replies, logs and the supervisor's tables
+   */
+  public static Future<Node> deploy(Vertx vertx, AppConfig config, String name) {
+    Node node = new Node(vertx, config, name);
+    return node.start().map(node);
+  }
+
+  private Future<Void> start() {
+    int workers = AppConfig.perCore(config.jobs().workers());
+    int httpInstances = AppConfig.perCore(config.http().instances());
+    List<Job> jobs = List.of(new BusyJob(config.jobs().maxBusyMs()), new HashJob());
+    DeploymentOptions workerOptions = new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setInstances(workers)
+        .setWorkerPoolName(WORKER_POOL)
+        .setWorkerPoolSize(workers);
+    return vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name), workerOptions)
+        .compose(id -> {
+          workerDeployment = id;
+          return vertx.deployVerticle(() -> new HttpVerticle(config, inFlight, state),
+              new DeploymentOptions().setInstances(httpInstances));
+        })
+        .map(id -> {
+          httpDeployment = id;
+          state.markReady();
+          LOG.info("node {} ready: http {}:{}, {} HTTP instance(s){}, {} worker(s), transport {}",
+              name, config.http().host(), state.httpPort(), httpInstances,
+              config.http().instances() == 0 ? " (one per core)" : "", workers, VertxFactory.transport(vertx));
+          return null;
+        });
+  }
+
+  /**
+   * Drains the node: no longer ready; every response says {@code Connection: close} so
+   * keep-alive clients leave after their answer; once they have (or the close window passed) the
+   * HTTP servers stop taking connections and finish in-flight requests within the grace period;
+   * then the workers stop after their current job. Calling it again returns the same future.
+   */
+  public synchronized Future<Void> drain() {
+    if (drained == null) {
+      state.markDraining();
+      LOG.info("node {} draining: {} connection(s) open", name, state.openConnections());
+      drained = connectionsClosed(config.drain().closeWindowMs())
+          .compose(v -> undeploy(httpDeployment))
+          .compose(v -> undeploy(workerDeployment))
+          .onComplete(ar -> LOG.info("node {} drained", name));
+    }
+    return drained;
+  }
+
+  private Future<Void> connectionsClosed(long windowMs) {
+    Promise<Void> promise = Promise.promise();
+    long deadline = System.currentTimeMillis() + windowMs;
+    vertx.setPeriodic(0, 20, timer -> {
+      if (state.openConnections() == 0 || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(timer);
+        promise.complete();
+      }
+    });
+    return promise.future();
+  }
+
+  private Future<Void> undeploy(String deploymentId) {
+    return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+
+  public InFlightLimit inFlight() {
+    return inFlight;
+  }
+
+  /** The port the HTTP server listens on. */
+  public int httpPort() {
+    return state.httpPort();
+  }
+}

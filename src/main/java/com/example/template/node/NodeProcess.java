@@ -1,0 +1,89 @@
+package com.example.template.node;
+
+import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Runs one node as the whole process: builds Vert.x, deploys the node, and on SIGTERM or SIGINT
+ * drains it and exits 0. A startup failure is one line on stderr and a non-zero exit.
+ */
+public final class NodeProcess {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
+
+  /** Exit code for a node that could not start (bad config, port in use, cluster unreachable). */
+  public static final int EXIT_STARTUP_FAILED = 1;
+
+  private final AppConfig config;
+  private final String name;
+  private final Path clusterFile;
+
+  /**
+   * @param clusterFile the Hazelcast XML to join with, or null for a standalone node
+   */
+  public NodeProcess(AppConfig config, String name, Path clusterFile) {
+    this.config = config;
+    this.name = name;
+    this.clusterFile = clusterFile;
+  }
+
+  /** Runs until drained; returns the process exit code. */
+  public int run() {
+    Vertx vertx;
+    Node node;
+    try {
+      vertx = await(clusterFile == null
+          ? Future.succeededFuture(VertxFactory.standalone())
+          : VertxFactory.clustered(config.cluster(), clusterFile));
+    } catch (RuntimeException e) {
+      return startupFailed(e);
+    }
+    try {
+      node = await(Node.deploy(vertx, config, name));
+    } catch (RuntimeException e) {
+      vertx.close();
+      return startupFailed(e);
+    }
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Runnable drain = () -> node.drain()
+        .eventually(vertx::close)
+        .onComplete(ar -> stopped.complete(null));
+    // sun.misc.Signal, not a shutdown hook: a hook cannot choose the exit code (SIGTERM would
+    // end with 143) and runs alongside other hooks that tear down what the drain still needs.
+    Signal.handle(new Signal("TERM"), sig -> drain.run());
+    Signal.handle(new Signal("INT"), sig -> drain.run());
+    stopped.join();
+    return 0;
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private int startupFailed(Throwable e) {
+    String reason = e instanceof ConfigException ? e.getMessage() : describe(e);
+    LOG.debug("startup failed", e);
+    System.err.println("error: " + reason);
+    return EXIT_STARTUP_FAILED;
+  }
+
+  private String describe(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Address already in use")) {
+      return "cannot listen on " + config.http().host() + ":" + config.http().port() + ": address already in use";
+    }
+    return "node " + name + " failed to start: " + message;
+  }
+}
