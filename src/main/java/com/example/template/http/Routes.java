@@ -52,12 +52,15 @@ public final class Routes {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("Hi there");
   }
 
-  // While draining, every answer tells the client to close its keep-alive connection, so it
-  // leaves on a response instead of meeting a closed socket on its next request.
+  // While draining, every answer tells the client to close its keep-alive connection and then
+  // closes it, so the client leaves on a response instead of meeting a closed socket on its next
+  // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
   private static void lifecycle(RoutingContext ctx, NodeState state) {
     state.countRequest();
     if (state.draining()) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      ctx.response()
+          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+          .endHandler(v -> ctx.request().connection().close());
     }
     ctx.next();
   }
