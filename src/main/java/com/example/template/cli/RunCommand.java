@@ -1,5 +1,6 @@
 package com.example.template.cli;
 
+import com.example.template.cluster.Launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
@@ -7,44 +8,45 @@ import com.example.template.node.NodeProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/run.sh [options]}: runs one node in the foreground. The flag names are Vert.x's
- * ({@code -instances}, {@code -conf}, {@code -cluster}, {@code -cluster-host},
- * {@code -cluster-port}).
+ * {@code bin/run.sh [options]}: runs one node in the foreground, or with {@code -processes} a
+ * launcher that forks and supervises a cluster of them. The verbs ({@code start}, {@code list},
+ * ...) talk to a running launcher.
  */
 @Command(
     name = "run.sh",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
-    description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.")
+    description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
+    subcommands = {
+        StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
+        ReloadCommand.class, LogsCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "-instances", paramLabel = "N",
-      description = "HTTP verticle instances; 0 = one per core (default: http.instances in the config).")
-  Integer instances;
-
-  @Option(names = "-conf", paramLabel = "FILE|JSON",
-      description = "Configuration file or inline JSON, instead of conf/config.json.")
-  String conf;
-
-  @Option(names = "-cluster", description = "Join the Hazelcast cluster described by cluster.configFile.")
-  boolean cluster;
-
-  @Option(names = "-cluster-host", paramLabel = "HOST", description = "Address the cluster binds and advertises.")
-  String clusterHost;
-
-  @Option(names = "-cluster-port", paramLabel = "PORT", description = "Cluster port (default: Hazelcast's choice).")
-  Integer clusterPort;
+  @Mixin
+  NodeOptions options;
 
   @Option(names = "--node-name", hidden = true, description = "Name of this node (set by the launcher).")
   String nodeName;
 
-  private final Path home;
+  @Option(names = "--supervisor", hidden = true, description = "Id of the launcher supervising this node.")
+  String launcherId;
+
+  @Option(names = "--detached", hidden = true, description = "Running in the background (set by 'start').")
+  boolean detached;
+
+  @Option(names = "--reuse-port", hidden = true, description = "Bind HTTP with SO_REUSEPORT (set by the launcher).")
+  boolean reusePort;
+
+  final Path home;
 
   RunCommand(Path home) {
     this.home = home;
@@ -67,32 +69,29 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConfigLoader loader = new ConfigLoader(home);
-    AppConfig config = loader.load(conf, System.getenv(), flags());
+    JsonObject flags = options.asConfig();
+    if (reusePort) {
+      flags.put("http", flags.getJsonObject("http", new JsonObject()).put("reusePort", true));
+    }
+    AppConfig config = loader.load(options.conf, System.getenv(), flags);
+    Path clusterFile = loader.resolve(config.cluster().configFile());
+    if (options.processes != null) {
+      if (detached) {
+        // Started by 'start': closing the terminal it came from must not stop it.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
+      }
+      return new Launcher(config, loader.resolve(config.supervisor().runDir()), clusterFile,
+          options.resolvedProcesses(), this::childArguments).run();
+    }
     String name = nodeName != null ? nodeName : "node-" + ProcessHandle.current().pid();
-    Path clusterFile = cluster ? loader.resolve(config.cluster().configFile()) : null;
-    return new NodeProcess(config, name, clusterFile).run();
+    return new NodeProcess(config, name, options.cluster ? clusterFile : null, launcherId).run();
   }
 
-  /** The flags as a partial config, so the same checks apply to them as to the file. */
-  private JsonObject flags() {
-    JsonObject flags = new JsonObject();
-    if (instances != null) {
-      if (instances < 0) {
-        throw new ConfigException("-instances must be 0 (one per core) or more, got " + instances);
-      }
-      flags.put("http", new JsonObject().put("instances", instances));
-    }
-    JsonObject clusterFlags = new JsonObject();
-    if (clusterHost != null) {
-      clusterFlags.put("host", clusterHost);
-    }
-    if (clusterPort != null) {
-      clusterFlags.put("port", clusterPort);
-    }
-    if (!clusterFlags.isEmpty()) {
-      flags.put("cluster", clusterFlags);
-    }
-    return flags;
+  private List<String> childArguments(String launcher, String name) {
+    List<String> args = new ArrayList<>(List.of(
+        "-cluster", "--supervisor", launcher, "--node-name", name, "--reuse-port"));
+    args.addAll(options.forChild());
+    return args;
   }
 
   // One line and the way to help, not a page of usage: the user mistyped one thing.

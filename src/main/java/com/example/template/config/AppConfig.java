@@ -12,8 +12,10 @@ import io.vertx.core.json.JsonObject;
  * @param demo the teaching routes
  * @param bridge the TCP event-bus bridge for non-JVM callers
  * @param cluster the Hazelcast cluster this node joins when clustered
+ * @param supervisor how the launcher watches its children in cluster mode
  */
-public record AppConfig(Http http, Jobs jobs, Drain drain, Demo demo, Bridge bridge, Cluster cluster) {
+public record AppConfig(
+    Http http, Jobs jobs, Drain drain, Demo demo, Bridge bridge, Cluster cluster, Supervisor supervisor) {
 
   /**
    * @param host the address to bind
@@ -55,11 +57,27 @@ public record AppConfig(Http http, Jobs jobs, Drain drain, Demo demo, Bridge bri
   }
 
   /**
-   * @param configFile the Hazelcast XML file, relative to the working directory
+   * @param configFile the Hazelcast XML file, relative to the application home
+   * @param name the cluster name, replacing the XML's: nodes join only a cluster of their name
    * @param host the address the cluster binds and advertises ({@code -cluster-host})
    * @param port the cluster port; 0 lets Hazelcast choose ({@code -cluster-port})
    */
-  public record Cluster(String configFile, String host, int port) {
+  public record Cluster(String configFile, String name, String host, int port) {
+  }
+
+  /**
+   * @param runDir where the launcher keeps its control socket, pid and log files (mode 0700)
+   * @param heartbeatIntervalMs how often the launcher pings each child over the event bus
+   * @param heartbeatMisses consecutive unanswered pings after which a child is replaced
+   * @param maxMemoryMb a child whose RSS exceeds this is replaced without downtime; 0 = no limit
+   * @param readyTimeoutMs how long a new child may take to report ready
+   * @param restartBackoffMs the first delay before restarting a child that keeps failing; it doubles
+   * @param maxBackoffMs the longest delay between restarts
+   * @param crashLoopLimit failed starts in a row after which a child is marked errored
+   * @param minUptimeMs a child that dies sooner than this after start counts as a failed start
+   */
+  public record Supervisor(String runDir, long heartbeatIntervalMs, int heartbeatMisses, long maxMemoryMb,
+      long readyTimeoutMs, long restartBackoffMs, long maxBackoffMs, int crashLoopLimit, long minUptimeMs) {
   }
 
   /** The number of instances to deploy for a configured count, where 0 means one per core. */
@@ -75,6 +93,7 @@ public record AppConfig(Http http, Jobs jobs, Drain drain, Demo demo, Bridge bri
     JsonObject demo = section(json, "demo");
     JsonObject bridge = section(json, "bridge");
     JsonObject cluster = section(json, "cluster");
+    JsonObject supervisor = section(json, "supervisor");
     return new AppConfig(
         new Http(
             string(http, "http.host", "0.0.0.0"),
@@ -97,8 +116,19 @@ public record AppConfig(Http http, Jobs jobs, Drain drain, Demo demo, Bridge bri
             port(bridge, "bridge.port", 7000)),
         new Cluster(
             string(cluster, "cluster.configFile", "conf/cluster.xml"),
+            string(cluster, "cluster.name", "vertx-template"),
             string(cluster, "cluster.host", "127.0.0.1"),
-            port(cluster, "cluster.port", 0)));
+            port(cluster, "cluster.port", 0)),
+        new Supervisor(
+            string(supervisor, "supervisor.runDir", "run"),
+            atLeast(supervisor, "supervisor.heartbeatIntervalMs", 1_000L, 100),
+            atLeast(supervisor, "supervisor.heartbeatMisses", 5, 1),
+            atLeast(supervisor, "supervisor.maxMemoryMb", 0L, 0),
+            atLeast(supervisor, "supervisor.readyTimeoutMs", 60_000L, 1_000),
+            atLeast(supervisor, "supervisor.restartBackoffMs", 500L, 0),
+            atLeast(supervisor, "supervisor.maxBackoffMs", 15_000L, 0),
+            atLeast(supervisor, "supervisor.crashLoopLimit", 5, 1),
+            atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)));
   }
 
   private static JsonObject section(JsonObject json, String name) {

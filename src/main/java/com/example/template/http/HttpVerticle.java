@@ -28,6 +28,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    state.addEventLoop(context);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class Node {
   private final String name;
   private final NodeState state = new NodeState();
   private final InFlightLimit inFlight;
+  private WorkerExecutor workerPool;
   private String workerDeployment;
   private String httpDeployment;
   private Future<Void> drained;
@@ -59,6 +61,10 @@ public final class Node {
     int workers = AppConfig.perCore(config.jobs().workers());
     int httpInstances = AppConfig.perCore(config.http().instances());
     List<Job> jobs = List.of(new BusyJob(config.jobs().maxBusyMs()), new HashJob());
+    // Holding the pool keeps it open after the workers are undeployed, until Vert.x closes: event-bus
+    // connections that a worker opened still deliver their close events on it while Vert.x shuts
+    // down, and a pool closed with the last worker would reject them.
+    workerPool = vertx.createSharedWorkerExecutor(WORKER_POOL, workers);
     DeploymentOptions workerOptions = new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER)
         .setInstances(workers)

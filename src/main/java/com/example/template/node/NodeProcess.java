@@ -1,5 +1,6 @@
 package com.example.template.node;
 
+import com.example.template.cluster.ChildAgent;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import io.vertx.core.Future;
@@ -25,20 +26,22 @@ public final class NodeProcess {
   private final AppConfig config;
   private final String name;
   private final Path clusterFile;
+  private final String launcherId;
 
   /**
    * @param clusterFile the Hazelcast XML to join with, or null for a standalone node
+   * @param launcherId the id of the launcher that forked this node, or null when run by hand
    */
-  public NodeProcess(AppConfig config, String name, Path clusterFile) {
+  public NodeProcess(AppConfig config, String name, Path clusterFile, String launcherId) {
     this.config = config;
     this.name = name;
     this.clusterFile = clusterFile;
+    this.launcherId = launcherId;
   }
 
   /** Runs until drained; returns the process exit code. */
   public int run() {
     Vertx vertx;
-    Node node;
     try {
       vertx = await(clusterFile == null
           ? Future.succeededFuture(VertxFactory.standalone())
@@ -46,20 +49,23 @@ public final class NodeProcess {
     } catch (RuntimeException e) {
       return startupFailed(e);
     }
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
     try {
-      node = await(Node.deploy(vertx, config, name));
+      Node node = await(Node.deploy(vertx, config, name));
+      Runnable drain = () -> node.drain()
+          .eventually(vertx::close)
+          .onComplete(ar -> stopped.complete(null));
+      // sun.misc.Signal, not a shutdown hook: a hook cannot choose the exit code (SIGTERM would
+      // end with 143) and runs alongside other hooks that tear down what the drain still needs.
+      Signal.handle(new Signal("TERM"), sig -> drain.run());
+      Signal.handle(new Signal("INT"), sig -> drain.run());
+      if (launcherId != null) {
+        await(new ChildAgent(vertx, node, launcherId, drain).start());
+      }
     } catch (RuntimeException e) {
       vertx.close();
       return startupFailed(e);
     }
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    Runnable drain = () -> node.drain()
-        .eventually(vertx::close)
-        .onComplete(ar -> stopped.complete(null));
-    // sun.misc.Signal, not a shutdown hook: a hook cannot choose the exit code (SIGTERM would
-    // end with 143) and runs alongside other hooks that tear down what the drain still needs.
-    Signal.handle(new Signal("TERM"), sig -> drain.run());
-    Signal.handle(new Signal("INT"), sig -> drain.run());
     stopped.join();
     return 0;
   }

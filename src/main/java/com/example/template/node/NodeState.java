@@ -1,6 +1,9 @@
 package com.example.template.node;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,6 +27,7 @@ public final class NodeState {
   private volatile int httpPort = -1;
   private final AtomicInteger openConnections = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
+  private final List<Context> eventLoops = new CopyOnWriteArrayList<>();
 
   public Phase phase() {
     return phase;
@@ -64,6 +68,16 @@ public final class NodeState {
 
   public int openConnections() {
     return openConnections.get();
+  }
+
+  /** Records the event loop of an HTTP verticle, so a liveness probe can visit each of them. */
+  public void addEventLoop(Context context) {
+    eventLoops.add(context);
+  }
+
+  /** The event loops serving HTTP: a heartbeat that reaches all of them proves none is blocked. */
+  public List<Context> eventLoops() {
+    return List.copyOf(eventLoops);
   }
 
   public void countRequest() {

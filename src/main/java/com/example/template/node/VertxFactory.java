@@ -54,6 +54,7 @@ public final class VertxFactory {
     } catch (RuntimeException e) {
       throw new ConfigException("config: " + clusterFile + " is not a valid Hazelcast config: " + e.getMessage(), e);
     }
+    config.setClusterName(cluster.name());
     if (cluster.port() > 0) {
       config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false);
     }

@@ -1,0 +1,58 @@
+package com.example.template.cli;
+
+import com.example.template.cluster.ControlClient;
+import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * What every verb that talks to a running launcher shares: finding its run directory (from the
+ * same config the launcher read), and turning "nobody there" into one clear line and exit 1.
+ */
+abstract class ControlVerb implements Callable<Integer> {
+
+  @ParentCommand
+  RunCommand parent;
+
+  @Option(names = "-conf", paramLabel = "FILE|JSON",
+      description = "The configuration the launcher was started with, if not conf/config.json.")
+  String conf;
+
+  @Override
+  public final Integer call() throws IOException {
+    try {
+      return run(new ControlClient(runDir()));
+    } catch (ControlClient.NoLauncherException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Runs the verb; returns the exit code. */
+  abstract int run(ControlClient client) throws ControlClient.NoLauncherException, IOException;
+
+  final Path runDir() {
+    return runDir(parent.home, conf);
+  }
+
+  /** The launcher's run directory, from the same config the launcher reads. */
+  static Path runDir(Path home, String conf) {
+    ConfigLoader loader = new ConfigLoader(home);
+    AppConfig config = loader.load(conf, System.getenv(), new JsonObject());
+    return loader.resolve(config.supervisor().runDir());
+  }
+
+  /** Prints the launcher's error, if it answered with one; returns whether it did. */
+  static boolean failed(JsonObject answer) {
+    if (answer.containsKey("error")) {
+      System.err.println("error: " + answer.getString("error"));
+      return true;
+    }
+    return false;
+  }
+}

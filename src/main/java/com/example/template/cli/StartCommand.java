@@ -1,0 +1,107 @@
+package com.example.template.cli;
+
+import com.example.template.cluster.ControlClient;
+import com.example.template.cluster.Launcher;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code bin/run.sh start [options]}: runs the launcher in the background (PM2's {@code start}),
+ * its output in {@code run/launcher.log}, and returns once every child is online or errored,
+ * printing the same table as {@code list}.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = "Starts the launcher in the background; its output goes to run/launcher.log.")
+final class StartCommand implements Callable<Integer> {
+
+  private static final long POLL_MS = 200;
+
+  @ParentCommand
+  RunCommand parent;
+
+  @Mixin
+  NodeOptions options;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "90",
+      description = "How long to wait for every child to be online (default: ${DEFAULT-VALUE}).")
+  long waitSeconds;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (options.processes == null) {
+      options.processes = 1;
+    }
+    options.resolvedProcesses(); // checks the value before anything starts
+    Path runDir = ControlVerb.runDir(parent.home, options.conf);
+    Files.createDirectories(runDir);
+    Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+    ControlClient client = new ControlClient(runDir);
+    if (client.answers()) {
+      System.err.println("error: a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
+      return 1;
+    }
+    Path log = runDir.resolve(Launcher.LOG_FILE);
+    Process launcher = new ProcessBuilder(command())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    System.out.println("launcher started, pid " + launcher.pid() + "; output in " + log);
+    return awaitChildren(client, launcher, log);
+  }
+
+  private List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(com.example.template.Main.class.getName());
+    command.add("--detached");
+    command.addAll(options.asArguments());
+    return command;
+  }
+
+  private int awaitChildren(ControlClient client, Process launcher, Path log) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+    JsonArray children = null;
+    while (System.nanoTime() < deadline && launcher.isAlive()) {
+      try {
+        children = client.call(new JsonObject().put("cmd", "list")).getJsonArray("children");
+        if (children.stream().map(JsonObject.class::cast)
+            .allMatch(c -> "online".equals(c.getString("state")) || "errored".equals(c.getString("state")))) {
+          break;
+        }
+      } catch (ControlClient.NoLauncherException e) {
+        // not listening yet
+      }
+      Thread.sleep(POLL_MS);
+    }
+    if (!launcher.isAlive()) {
+      System.err.println("error: the launcher exited with code " + launcher.exitValue() + "; its last lines:");
+      List<String> lines = Files.readAllLines(log);
+      lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(System.err::println);
+      return 1;
+    }
+    if (children == null) {
+      System.err.println("error: the launcher did not answer within " + waitSeconds + " s; see " + log);
+      return 1;
+    }
+    System.out.print(ChildTable.render(children));
+    boolean allOnline = children.stream().map(JsonObject.class::cast).allMatch(c -> "online".equals(c.getString("state")));
+    return allOnline ? 0 : 1;
+  }
+}

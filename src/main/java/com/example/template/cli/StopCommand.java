@@ -1,0 +1,43 @@
+package com.example.template.cli;
+
+import com.example.template.cluster.ControlClient;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/run.sh stop}: drains every child, then the launcher exits (PM2's {@code delete all}). */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+    description = "Drains every child and stops the launcher.")
+final class StopCommand extends ControlVerb {
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long to wait for the launcher to exit (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Override
+  int run(ControlClient client) throws ControlClient.NoLauncherException, IOException {
+    JsonObject answer = client.call(new JsonObject().put("cmd", "stop"));
+    if (failed(answer)) {
+      return 1;
+    }
+    long pid = answer.getLong("pid");
+    System.out.println("stopping launcher " + pid + ": draining every child...");
+    Optional<ProcessHandle> launcher = ProcessHandle.of(pid);
+    try {
+      if (launcher.isPresent()) {
+        launcher.get().onExit().get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.err.println("error: launcher " + pid + " still running after " + Duration.ofSeconds(timeoutSeconds));
+      return 1;
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    System.out.println("stopped");
+    return 0;
+  }
+}

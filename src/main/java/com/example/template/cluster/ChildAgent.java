@@ -1,0 +1,113 @@
+package com.example.template.cluster;
+
+import com.example.template.node.Node;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The child's side of supervision, in a child JVM that a launcher forked: it reports ready over
+ * the event bus, answers heartbeats (only once every HTTP event loop has answered, so a blocked
+ * loop shows as a missed heartbeat), obeys drain orders, and drains when its launcher dies.
+ */
+public final class ChildAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChildAgent.class);
+  private static final long READY_RETRY_MS = 250;
+
+  private final Vertx vertx;
+  private final Node node;
+  private final String launcherId;
+  private final Runnable drain;
+
+  /**
+   * @param launcherId the id the launcher passed with {@code --supervisor}
+   * @param drain drains this node and exits the process with 0
+   */
+  public ChildAgent(Vertx vertx, Node node, String launcherId, Runnable drain) {
+    this.vertx = vertx;
+    this.node = node;
+    this.launcherId = launcherId;
+    this.drain = drain;
+  }
+
+  /** Starts listening for orders, watches the launcher, then reports ready. */
+  public Future<Void> start() {
+    watchLauncher();
+    return vertx.eventBus()
+        .<JsonObject>consumer(ControlAddresses.child(launcherId, node.name()), this::order)
+        .completion()
+        .onSuccess(v -> reportReady());
+  }
+
+  private void order(Message<JsonObject> message) {
+    String op = message.body() == null ? null : message.body().getString("op");
+    if ("ping".equals(op)) {
+      allEventLoopsAnswer().onSuccess(v -> message.reply(stats()));
+    } else if ("drain".equals(op)) {
+      message.reply(new JsonObject().put("draining", true));
+      drain.run();
+    } else {
+      message.fail(400, "unknown op: " + op);
+    }
+  }
+
+  private Future<Void> allEventLoopsAnswer() {
+    return Future.all(node.state().eventLoops().stream().map(ChildAgent::probe).toList()).mapEmpty();
+  }
+
+  private static Future<Void> probe(Context eventLoop) {
+    Promise<Void> answered = Promise.promise();
+    eventLoop.runOnContext(v -> answered.complete());
+    return answered.future();
+  }
+
+  private JsonObject stats() {
+    Runtime runtime = Runtime.getRuntime();
+    return new JsonObject()
+        .put("phase", node.state().phase().name())
+        .put("requests", node.state().requests())
+        .put("jobsInFlight", node.inFlight().inFlight())
+        .put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+  }
+
+  // The launcher may still be joining the cluster when this child is ready: keep telling it
+  // until it acknowledges.
+  private void reportReady() {
+    JsonObject ready = new JsonObject()
+        .put("name", node.name())
+        .put("pid", ProcessHandle.current().pid())
+        .put("httpPort", node.httpPort());
+    vertx.eventBus().request(ControlAddresses.ready(launcherId), ready, new DeliveryOptions().setSendTimeout(2_000))
+        .onFailure(e -> {
+          if (!node.state().draining()) {
+            vertx.setTimer(READY_RETRY_MS, t -> reportReady());
+          }
+        });
+  }
+
+  // The launcher holds our stdin open and never writes to it: end-of-file means it is gone.
+  private void watchLauncher() {
+    Thread watcher = new Thread(() -> {
+      try (InputStream in = System.in) {
+        while (in.read() != -1) {
+          // nothing is ever sent; keep reading until the pipe closes
+        }
+      } catch (IOException e) {
+        // a broken pipe means the same: the launcher is gone
+      }
+      LOG.warn("launcher is gone: draining");
+      drain.run();
+    }, "launcher-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+}

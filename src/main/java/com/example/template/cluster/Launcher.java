@@ -1,0 +1,151 @@
+package com.example.template.cluster;
+
+import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
+import com.example.template.node.VertxFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The launcher: the counterpart of Node's cluster primary and of PM2's daemon. It runs no app
+ * code. It joins the Hazelcast cluster (to talk to its children over the event bus), forks the
+ * children through the {@link Supervisor}, opens the control socket for the verbs, and on
+ * SIGTERM, SIGINT or {@code stop} drains every child and exits 0.
+ */
+public final class Launcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+  /** The control socket, the pid file and the background log, inside the run directory. */
+  public static final String SOCKET_FILE = "launcher.sock";
+  public static final String PID_FILE = "launcher.pid";
+  public static final String LOG_FILE = "launcher.log";
+
+  private final AppConfig config;
+  private final Path runDir;
+  private final Path clusterFile;
+  private final int processes;
+  private final Function<String, List<String>> childArgs;
+
+  /**
+   * @param processes how many children; already resolved (0 was turned into the core count)
+   * @param childArgs the {@code Main} arguments of a child, given the launcher id and its name
+   */
+  public Launcher(AppConfig config, Path runDir, Path clusterFile, int processes,
+      java.util.function.BiFunction<String, String, List<String>> childArgs) {
+    this.config = config;
+    this.runDir = runDir;
+    this.clusterFile = clusterFile;
+    this.processes = processes;
+    this.launcherId = UUID.randomUUID().toString().substring(0, 8);
+    this.childArgs = name -> childArgs.apply(launcherId, name);
+  }
+
+  private final String launcherId;
+
+  /** Runs until stopped; returns the exit code. */
+  public int run() {
+    try {
+      prepareRunDir();
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    Vertx vertx;
+    try {
+      vertx = await(VertxFactory.clustered(config.cluster(), clusterFile));
+    } catch (RuntimeException e) {
+      System.err.println("error: the launcher could not join the cluster: " + e.getMessage());
+      return 1;
+    }
+    if (!vertx.isNativeTransportEnabled()) {
+      // Without epoll, SO_REUSEPORT is silently ignored and only one child could bind the port.
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      System.err.println("error: cluster mode needs SO_REUSEPORT, which needs the epoll native transport, "
+          + "and it is unavailable here (" + (cause == null ? "unknown reason" : cause.getMessage())
+          + "); run a single JVM with -instances instead");
+      vertx.close();
+      return 1;
+    }
+    Supervisor supervisor = new Supervisor(launcherId, config, processes, childArgs, System.out);
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Runnable stop = onceStopping(vertx, supervisor, stopped);
+    ControlServer control = new ControlServer(vertx, supervisor, stop);
+    try {
+      await(vertx.deployVerticle(supervisor));
+      await(control.listen(runDir.resolve(SOCKET_FILE)));
+      Files.writeString(runDir.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
+    } catch (RuntimeException | IOException e) {
+      System.err.println("error: the launcher could not start: " + e.getMessage());
+      stop.run();
+      stopped.join();
+      return 1;
+    }
+    Signal.handle(new Signal("TERM"), sig -> stop.run());
+    Signal.handle(new Signal("INT"), sig -> stop.run());
+    LOG.info("launcher {} (pid {}) supervising {} child process(es); control socket {}",
+        launcherId, ProcessHandle.current().pid(), processes, runDir.resolve(SOCKET_FILE));
+    stopped.join();
+    return 0;
+  }
+
+  private Runnable onceStopping(Vertx vertx, Supervisor supervisor, CompletableFuture<Void> stopped) {
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (!once.compareAndSet(false, true)) {
+        return;
+      }
+      LOG.info("launcher stopping: draining every child");
+      supervisor.eventLoop().runOnContext(v -> supervisor.stopAll()
+          .eventually(vertx::close)
+          .onComplete(ar -> {
+            deleteQuietly(runDir.resolve(SOCKET_FILE));
+            deleteQuietly(runDir.resolve(PID_FILE));
+            LOG.info("launcher stopped");
+            stopped.complete(null);
+          }));
+    };
+  }
+
+  private void prepareRunDir() {
+    try {
+      Files.createDirectories(runDir);
+      Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ConfigException("cannot prepare the run directory " + runDir + ": " + e.getMessage(), e);
+    }
+    if (new ControlClient(runDir).answers()) {
+      throw new ConfigException("a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
+    }
+    // A socket left by a launcher that was killed: nobody answers on it.
+    deleteQuietly(runDir.resolve(SOCKET_FILE));
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+}
