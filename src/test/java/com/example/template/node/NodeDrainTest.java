@@ -1,0 +1,151 @@
+package com.example.template.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.template.support.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What clients see while a node drains: it stops being ready, keep-alive clients are told to
+ * leave on an answer (not on a reset), and work already accepted still gets its answer.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+class NodeDrainTest {
+
+  /**
+   * A close window far longer than the test's timeout: a drain that ends in time did not wait it
+   * out, it saw the last client leave.
+   */
+  private static final String LONG_WINDOW = """
+      {"http": {"port": 0, "instances": 1}, "jobs": {"workers": 1},
+       "drain": {"graceMs": 5000, "closeWindowMs": 60000}}""";
+
+  @Test
+  void readinessTurnsDownAsSoonAsTheDrainStarts(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint readyBefore = ctx.checkpoint();
+    Checkpoint notReadyDuring = ctx.checkpoint();
+    Checkpoint drained = ctx.checkpoint();
+
+    // A short close window: a pooled client may leave an idle keep-alive connection behind,
+    // which the drain rightly waits for until the window closes.
+    String config = """
+        {"http": {"port": 0, "instances": 1}, "jobs": {"workers": 1},
+         "drain": {"graceMs": 5000, "closeWindowMs": 500}}""";
+
+    TestNodes.deploy(vertx, config).onComplete(ctx.succeeding(node -> {
+      WebClient client = TestNodes.client(vertx, node);
+      client.get("/health/ready").send()
+          .compose(before -> {
+            ctx.verify(() -> assertThat(before.statusCode()).isEqualTo(200));
+            readyBefore.flag();
+            node.drain().onComplete(ctx.succeeding(v -> drained.flag()));
+            return client.get("/health/ready").send();
+          })
+          .onComplete(ctx.succeeding(during -> ctx.verify(() -> {
+            assertThat(during.statusCode()).isEqualTo(503);
+            assertThat(during.getHeader("Connection")).isEqualToIgnoringCase("close");
+            assertThat(during.bodyAsJsonObject().getString("outcome")).isEqualTo("DOWN");
+            assertThat(TestNodes.readinessCheck(during.bodyAsJsonObject()).getJsonObject("data"))
+                .isEqualTo(new JsonObject().put("phase", "DRAINING"));
+            notReadyDuring.flag();
+          })));
+    }));
+  }
+
+  @Test
+  void aKeepAliveClientGetsConnectionCloseAndLeavesOnAnAnswer(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint keptAlive = ctx.checkpoint();
+    Checkpoint toldToClose = ctx.checkpoint();
+    Checkpoint closedByServer = ctx.checkpoint();
+    Checkpoint drained = ctx.checkpoint();
+    Checkpoint noLongerListening = ctx.checkpoint();
+
+    TestNodes.deploy(vertx, LONG_WINDOW).onComplete(ctx.succeeding(node -> {
+      // One connection at most, so the second request can only go on the first one's connection.
+      HttpClientAgent client = vertx.createHttpClient(
+          new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
+          new PoolOptions().setHttp1MaxSize(1));
+      hello(client)
+          .compose(first -> {
+            ctx.verify(() -> {
+              assertThat(first.status()).isEqualTo(200);
+              assertThat(first.connectionHeader()).as("a ready node keeps the connection").isNull();
+            });
+            keptAlive.flag();
+            first.connection().closeHandler(v -> closedByServer.flag());
+            node.drain()
+                .onComplete(ctx.succeeding(v -> {
+                  drained.flag();
+                  hello(client).onComplete(ctx.failing(refused -> noLongerListening.flag()));
+                }));
+            return hello(client).map(second -> {
+              ctx.verify(() -> {
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(second.body()).isEqualTo("Hi there");
+                assertThat(second.connectionHeader()).isEqualToIgnoringCase("close");
+                assertThat(second.connection().localAddress()).as("the same keep-alive connection")
+                    .isEqualTo(first.connection().localAddress());
+              });
+              toldToClose.flag();
+              return second;
+            });
+          })
+          .onFailure(ctx::failNow);
+    }));
+  }
+
+  @Test
+  void aJobInFlightWhenTheDrainStartsStillGetsItsAnswer(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint answered = ctx.checkpoint();
+    Checkpoint drained = ctx.checkpoint();
+    String config = """
+        {"http": {"port": 0, "instances": 1}, "jobs": {"workers": 1},
+         "drain": {"graceMs": 5000, "closeWindowMs": 100}}""";
+
+    TestNodes.deploy(vertx, config).onComplete(ctx.succeeding(node -> {
+      Future<HttpResponse<Buffer>> job = TestNodes.client(vertx, node).get("/work/busy?ms=500").send();
+      TestNodes.eventually(vertx, () -> node.inFlight().inFlight() == 1, 2_000)
+          .onComplete(ctx.succeeding(inFlight -> {
+            Future<Void> drain = node.drain();
+            job.onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+              assertThat(response.statusCode()).isEqualTo(200);
+              assertThat(response.bodyAsJsonObject().getLong("ms")).isEqualTo(500);
+              assertThat(drain.isComplete()).as("the drain waits for the job").isFalse();
+              answered.flag();
+            })));
+            drain.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+              assertThat(job.isComplete()).isTrue();
+              drained.flag();
+            })));
+          }));
+    }));
+  }
+
+  /** One GET /hello as a keep-alive client sees it: the connection it went on and the answer. */
+  private record Answer(HttpConnection connection, int status, String connectionHeader, String body) {
+  }
+
+  private static Future<Answer> hello(HttpClientAgent client) {
+    return client.request(HttpMethod.GET, "/hello").compose(request -> request.send()
+        .compose(response -> response.body().map(body -> new Answer(
+            request.connection(), response.statusCode(), response.getHeader("Connection"), body.toString()))));
+  }
+}
