@@ -101,12 +101,13 @@ final class Supervisor extends VerticleBase {
       Slot.Child child = slot.find(name);
       if (child != null && !child.isReady()) {
         child.readyAt = System.currentTimeMillis();
-        child.ready.tryComplete();
+        LOG.info("{} online (pid {}, {} ms after start)", name, child.process.pid(),
+            child.readyAt - child.process.startedAt());
         if (child == slot.current && !stopping) {
           slot.state = Slot.State.ONLINE;
         }
-        LOG.info("{} online (pid {}, {} ms after start)", name, child.process.pid(),
-            child.readyAt - child.process.startedAt());
+        // Last: a reload waiting on this promise goes on to drain the old child at once.
+        child.ready.tryComplete();
       }
     }
   }
