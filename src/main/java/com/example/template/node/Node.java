@@ -1,5 +1,6 @@
 package com.example.template.node;
 
+import com.example.template.bridge.BridgeVerticle;
 import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
 import com.example.template.work.BusyJob;
@@ -37,6 +38,8 @@ public final class Node {
   private WorkerExecutor workerPool;
   private String workerDeployment;
   private String httpDeployment;
+  private BridgeVerticle bridge;
+  private String bridgeDeployment;
   private Future<Void> drained;
 
   private Node(Vertx vertx, AppConfig config, String name) {
@@ -76,8 +79,11 @@ public final class Node {
           return vertx.deployVerticle(() -> new HttpVerticle(config, inFlight, state),
               new DeploymentOptions().setInstances(httpInstances));
         })
-        .map(id -> {
+        .compose(id -> {
           httpDeployment = id;
+          return deployBridge();
+        })
+        .map(v -> {
           state.markReady();
           LOG.info("node {} ready: http {}:{}, {} HTTP instance(s){}, {} worker(s), transport {}",
               name, config.http().host(), state.httpPort(), httpInstances,
@@ -87,7 +93,8 @@ public final class Node {
   }
 
   /**
-   * Drains the node: no longer ready; every response says {@code Connection: close} so
+   * Drains the node: no longer ready; the TCP bridge (when on) takes no new connections and
+   * closes each open one once its jobs answered; every HTTP response says {@code Connection: close} so
    * keep-alive clients leave after their answer; once they have (or the close window passed) the
    * HTTP servers stop taking connections and finish in-flight requests within the grace period;
    * then the workers stop after their current job. Calling it again returns the same future.
@@ -96,12 +103,25 @@ public final class Node {
     if (drained == null) {
       state.markDraining();
       LOG.info("node {} draining: {} connection(s) open", name, state.openConnections());
-      drained = connectionsClosed(config.drain().closeWindowMs())
+      drained = undeploy(bridgeDeployment)
+          .compose(v -> connectionsClosed(config.drain().closeWindowMs()))
           .compose(v -> undeploy(httpDeployment))
           .compose(v -> undeploy(workerDeployment))
           .onComplete(ar -> LOG.info("node {} drained", name));
     }
     return drained;
+  }
+
+  /** The TCP bridge for non-JVM callers, when the config turns it on; it logs its own address. */
+  private Future<Void> deployBridge() {
+    if (!config.bridge().enabled()) {
+      return Future.succeededFuture();
+    }
+    bridge = new BridgeVerticle(config, inFlight);
+    return vertx.deployVerticle(bridge).map(id -> {
+      bridgeDeployment = id;
+      return null;
+    });
   }
 
   private Future<Void> connectionsClosed(long windowMs) {
@@ -135,5 +155,10 @@ public final class Node {
   /** The port the HTTP server listens on. */
   public int httpPort() {
     return state.httpPort();
+  }
+
+  /** The port the TCP bridge listens on, or -1 when it is off. */
+  public int bridgePort() {
+    return bridge == null ? -1 : bridge.port();
   }
 }
