@@ -3,6 +3,7 @@ package com.example.template.cluster;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.node.VertxFactory;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class Launcher {
   private final Path runDir;
   private final Path clusterFile;
   private final int processes;
+  private final String launcherId;
   private final Function<String, List<String>> childArgs;
 
   /**
@@ -53,8 +55,6 @@ public final class Launcher {
     this.childArgs = name -> childArgs.apply(launcherId, name);
   }
 
-  private final String launcherId;
-
   /** Runs until stopped; returns the exit code. */
   public int run() {
     try {
@@ -63,6 +63,18 @@ public final class Launcher {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
+    if (!Transport.EPOLL.available()) {
+      // Without epoll, Vert.x falls back to NIO, which silently ignores SO_REUSEPORT: only one
+      // child could bind the port. Say so before forking anything.
+      System.err.println("error: cluster mode needs SO_REUSEPORT, which needs the epoll native transport, "
+          + "and it is unavailable here (" + Transport.EPOLL.unavailabilityCause().getMessage()
+          + "); run a single JVM with -instances instead");
+      return 1;
+    }
+    Supervisor supervisor = new Supervisor(launcherId, config, processes, childArgs, System.out);
+    // The children boot while the launcher joins the cluster: startup takes the longer of the
+    // two, not their sum. Should the join fail, the children see their stdin close and exit.
+    supervisor.forkAll();
     Vertx vertx;
     try {
       vertx = await(VertxFactory.clustered(config.cluster(), clusterFile));
@@ -70,16 +82,6 @@ public final class Launcher {
       System.err.println("error: the launcher could not join the cluster: " + e.getMessage());
       return 1;
     }
-    if (!vertx.isNativeTransportEnabled()) {
-      // Without epoll, SO_REUSEPORT is silently ignored and only one child could bind the port.
-      Throwable cause = vertx.unavailableNativeTransportCause();
-      System.err.println("error: cluster mode needs SO_REUSEPORT, which needs the epoll native transport, "
-          + "and it is unavailable here (" + (cause == null ? "unknown reason" : cause.getMessage())
-          + "); run a single JVM with -instances instead");
-      vertx.close();
-      return 1;
-    }
-    Supervisor supervisor = new Supervisor(launcherId, config, processes, childArgs, System.out);
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     Runnable stop = onceStopping(vertx, supervisor, stopped);
     ControlServer control = new ControlServer(vertx, supervisor, stop);

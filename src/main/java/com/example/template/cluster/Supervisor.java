@@ -62,19 +62,41 @@ final class Supervisor extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
-          slots.forEach(slot -> slot.current = spawn(slot));
+          for (Slot slot : slots) {
+            if (slot.current != null) {
+              watch(slot, slot.current);
+            }
+          }
           vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> heartbeat());
         });
   }
 
   // ---- starting and restarting ----
 
+  /**
+   * Forks the first child of every slot. The launcher calls it before it has joined the
+   * cluster, so the children's JVMs boot while it joins; they keep reporting ready until it
+   * listens.
+   */
+  void forkAll() {
+    slots.forEach(slot -> slot.current = fork(slot));
+  }
+
   private Slot.Child spawn(Slot slot) {
+    Slot.Child child = fork(slot);
+    if (child != null) {
+      watch(slot, child);
+    }
+    return child;
+  }
+
+  private Slot.Child fork(Slot slot) {
     String name = slot.nextName();
     slot.state = Slot.State.STARTING;
-    ChildProcess process;
     try {
-      process = ChildProcess.start(name, childArgs.apply(name), out);
+      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), out);
+      LOG.info("{} started, pid {}", name, process.pid());
+      return new Slot.Child(process);
     } catch (IOException e) {
       // Cannot fork at all (no java binary?): no restart will fix that.
       slot.state = Slot.State.ERRORED;
@@ -82,16 +104,18 @@ final class Supervisor extends VerticleBase {
       LOG.error("{}: {}", name, slot.lastError);
       return null;
     }
-    Slot.Child child = new Slot.Child(process);
-    LOG.info("{} started, pid {}", name, process.pid());
+  }
+
+  // On the supervisor's event loop: restart the child when it dies, kill it if it is never ready.
+  private void watch(Slot slot, Slot.Child child) {
+    ChildProcess process = child.process;
     process.onExit().thenAccept(code -> context.runOnContext(v -> exited(slot, child, code)));
     vertx.setTimer(settings.readyTimeoutMs(), t -> {
       if (!child.isReady() && process.alive()) {
-        LOG.warn("{} not ready after {} ms: killing it", name, settings.readyTimeoutMs());
+        LOG.warn("{} not ready after {} ms: killing it", process.name(), settings.readyTimeoutMs());
         process.kill();
       }
     });
-    return child;
   }
 
   private void childReady(Message<JsonObject> message) {
