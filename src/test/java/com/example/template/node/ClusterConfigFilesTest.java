@@ -1,0 +1,61 @@
+package com.example.template.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The Hazelcast files in conf/ load, and say what the docs say they say. */
+class ClusterConfigFilesTest {
+
+  private static final AppConfig.Cluster LOOPBACK = new AppConfig.Cluster("unused", "test-cluster", "127.0.0.1", 0);
+
+  @Test
+  void theDefaultClusterJoinsOnLoopbackOverTcpWithoutWaiting() {
+    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster.xml"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
+    assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
+    assertThat(config.getClusterName()).isEqualTo("test-cluster");
+    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theMultiHostVariantListsExplicitMembers() {
+    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"))
+        .getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().getMembers()).hasSize(3);
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void theKubernetesVariantDiscoversThroughTheKubernetesApi() {
+    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-kubernetes.xml"))
+        .getNetworkConfig().getJoin();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-name")).isEqualTo("vertx-template");
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void aMissingOrBrokenClusterFileIsAClearConfigError() throws Exception {
+    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/nope.xml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read the cluster file");
+    Path broken = Files.createTempFile("cluster", ".xml");
+    Files.writeString(broken, "<hazelcast><network><join>");
+    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, broken))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not a valid Hazelcast config");
+  }
+}
