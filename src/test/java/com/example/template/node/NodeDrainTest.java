@@ -19,6 +19,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -112,6 +113,39 @@ class NodeDrainTest {
     }));
   }
 
+  /** A raw socket that never closes on its own: the server must be the one to close it. */
+  @Test
+  void aClientThatIgnoresConnectionCloseIsDisconnectedByTheServer(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint firstAnswered = ctx.checkpoint();
+    Checkpoint closedByServer = ctx.checkpoint();
+    Checkpoint drained = ctx.checkpoint();
+    String request = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    TestNodes.deploy(vertx, LONG_WINDOW).onComplete(ctx.succeeding(node -> vertx.createNetClient()
+        .connect(node.httpPort(), "127.0.0.1")
+        .onComplete(ctx.succeeding(socket -> {
+          Buffer received = Buffer.buffer();
+          AtomicBoolean draining = new AtomicBoolean();
+          socket.handler(chunk -> {
+            received.appendBuffer(chunk);
+            if (answers(received) == 1 && draining.compareAndSet(false, true)) {
+              ctx.verify(() -> assertThat(received.toString().toLowerCase()).doesNotContain("connection: close"));
+              firstAnswered.flag();
+              node.drain().onComplete(ctx.succeeding(v -> drained.flag()));
+              socket.write(request);
+            }
+          });
+          socket.closeHandler(v -> ctx.verify(() -> {
+            String text = received.toString();
+            assertThat(answers(received)).as("both requests answered before the close: %s", text).isEqualTo(2);
+            String second = text.substring(text.indexOf("Hi there") + "Hi there".length());
+            assertThat(second).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("connection: close");
+            closedByServer.flag();
+          }));
+          socket.write(request);
+        }))));
+  }
+
   @Test
   void aJobInFlightWhenTheDrainStartsStillGetsItsAnswer(Vertx vertx, VertxTestContext ctx) {
     Checkpoint answered = ctx.checkpoint();
@@ -141,6 +175,10 @@ class NodeDrainTest {
 
   /** One GET /hello as a keep-alive client sees it: the connection it went on and the answer. */
   private record Answer(HttpConnection connection, int status, String connectionHeader, String body) {
+  }
+
+  private static int answers(Buffer received) {
+    return received.toString().split("Hi there", -1).length - 1;
   }
 
   private static Future<Answer> hello(HttpClientAgent client) {
