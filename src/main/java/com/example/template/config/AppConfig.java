@@ -103,7 +103,7 @@ public record AppConfig(
             bool(http, "http.reusePort", false)),
         new Jobs(
             atLeast(jobs, "jobs.workers", 0, 0),
-            atLeast(jobs, "jobs.maxInFlight", 64, 1),
+            atLeast(jobs, "jobs.maxInFlight", 256, 1),
             atLeast(jobs, "jobs.timeoutMs", 30_000L, 1),
             atLeast(jobs, "jobs.maxBusyMs", 60_000L, 0)),
         new Drain(
