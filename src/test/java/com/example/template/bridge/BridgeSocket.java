@@ -17,7 +17,7 @@ import java.util.UUID;
  * length, then the JSON frame. Blocking, with a read timeout, so a test that waits for a frame
  * that never comes fails instead of hanging.
  */
-final class BridgeSocket implements AutoCloseable {
+public final class BridgeSocket implements AutoCloseable {
 
   private static final int READ_TIMEOUT_MS = 10_000;
 
@@ -25,7 +25,7 @@ final class BridgeSocket implements AutoCloseable {
   private final DataInputStream in;
   private final DataOutputStream out;
 
-  BridgeSocket(int port) {
+  public BridgeSocket(int port) {
     try {
       socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -37,7 +37,7 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** A {@code send} frame with a fresh reply address, as the protocol's request/reply. */
-  static JsonObject send(String address, Object body) {
+  public static JsonObject send(String address, Object body) {
     return new JsonObject()
         .put("type", "send")
         .put("address", address)
@@ -46,16 +46,16 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** Sends a job and returns the frame that answers it (a {@code message} or an {@code err}). */
-  JsonObject request(String address, Object body) {
+  public JsonObject request(String address, Object body) {
     return request(send(address, body));
   }
 
-  JsonObject request(JsonObject frame) {
+  public JsonObject request(JsonObject frame) {
     write(frame);
     return read();
   }
 
-  void write(JsonObject frame) {
+  public void write(JsonObject frame) {
     writeRaw(frame.encode().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -81,7 +81,7 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** The next frame from the bridge. */
-  JsonObject read() {
+  public JsonObject read() {
     try {
       int length = in.readInt();
       byte[] payload = new byte[length];
@@ -96,7 +96,7 @@ final class BridgeSocket implements AutoCloseable {
    * Whether the bridge closed this connection: the next read meets the end of the stream (or a
    * reset) rather than a frame. Waits up to the read timeout for either.
    */
-  boolean closedByBridge() {
+  public boolean closedByBridge() {
     try {
       return in.read() == -1;
     } catch (EOFException | SocketException e) {
