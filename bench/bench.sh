@@ -440,6 +440,15 @@ print_table() {
     }'
 }
 
+# paired_ratios KEY_A KEY_B -> "a1/b1 a2/b2 ..." round by round
+paired_ratios() {
+  # shellcheck disable=SC2086
+  awk -v a="${R[$1]:-}" -v b="${R[$2]:-}" 'BEGIN {
+    n = split(a, x, " "); split(b, y, " ")
+    for (i = 1; i <= n; i++) printf "%s ", (y[i] > 0 ? sprintf("%.2f", x[i] / y[i]) : "nan")
+  }'
+}
+
 print_rounds() {
   local key
   echo
@@ -449,6 +458,9 @@ print_rounds() {
       app.start_ms raw.start_ms app.rss_hello_mb raw.rss_hello_mb app.rss_mb app.exit raw.exit busy_before app.others_pct raw.others_pct; do
     printf '  %-20s %s\n' "$key" "${R[$key]:-}"
   done
+  # Paired within a round (the two figures were taken minutes apart, not a run apart).
+  printf '  %-20s %s\n' "rps app/raw" "$(paired_ratios app.rps raw.rps)"
+  printf '  %-20s %s\n' "p99 busy/idle" "$(paired_ratios app.busy.p99 app.idle.p99)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -466,6 +478,11 @@ prepare() {
     "$home/mvnw" -q -DskipTests package
   fi
   [[ -f "$built" ]] || die "no $built after the build"
+  # Built only when missing (a build takes minutes here); say so when the sources are newer.
+  STALE=""
+  if [[ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$built" -print -quit 2>/dev/null)" ]]; then
+    STALE=" (older than src/main or pom.xml: rebuild with ./mvnw -q -DskipTests package to measure the current sources)"
+  fi
 
   local port
   for port in "$APP_PORT" "$RAW_PORT"; do
@@ -493,7 +510,7 @@ print_header() {
   echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
     "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
   echo "java: $("$java" -version 2>&1 | head -1)"
-  echo "jar: target/vertx-template-fat.jar built $JAR_INFO; git $(git -C "$home" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "jar: target/vertx-template-fat.jar built $JAR_INFO; git $(git -C "$home" rev-parse --short HEAD 2>/dev/null || echo '?')${STALE}"
   echo "heap flags (conf/jvm.options, both servers): $(grep -E '^-X' "$home/conf/jvm.options" | tr '\n' ' ')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -544,9 +561,14 @@ run_cluster() {
   die "cluster mode is not written yet (bench/bench.sh single measures the single JVM)"
 }
 
-case "${1:-single}" in
-  single) run_single ;;
-  cluster) run_cluster ;;
-  -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown mode '$1' (single | cluster)" ;;
-esac
+main() {
+  case "${1:-single}" in
+    single) run_single ;;
+    cluster) run_cluster ;;
+    -h | --help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown mode '$1' (single | cluster)" ;;
+  esac
+}
+
+# One line, parsed whole before it runs: editing this file during a run cannot change the run.
+main "$@"; exit $?
