@@ -30,6 +30,13 @@ public final class JobApi {
   public static final java.util.List<String> PUBLIC_ADDRESSES = java.util.List.of(BUSY, HASH);
 
   /**
+   * The jobs that are safe to run twice. When the node running one of them is lost, a
+   * {@link JobClient} runs it again on another node; any other job fails with
+   * {@link #OUTCOME_UNKNOWN} instead.
+   */
+  public static final java.util.Set<String> REPEATABLE = java.util.Set.of(BUSY, HASH);
+
+  /**
    * Optional header: the caller's request id. It is logged by the node that runs the job
    * (as {@code rid=...}) and echoed in the reply headers. HTTP takes it from {@code X-Request-Id}.
    */
@@ -51,9 +58,24 @@ public final class JobApi {
   /** Failure code: the job's deadline passed before it could run. */
   public static final int DEADLINE_EXCEEDED = 504;
 
+  /**
+   * Failure code: the node running a job that is not safe to repeat was lost (it died or left
+   * the cluster) before it answered; the job may or may not have run.
+   */
+  public static final int OUTCOME_UNKNOWN = 502;
+
   /** Failure code: a bug on our side. The message never carries internals. */
   public static final int INTERNAL_ERROR = 500;
 
   private JobApi() {
+  }
+
+  /**
+   * The address under which one node's workers take a job, beside the public address: a
+   * {@link JobClient} sends there, so it knows which node holds each job in flight. Private to
+   * the cluster: the bridge does not let frames reach it.
+   */
+  public static String nodeAddress(String address, String nodeId) {
+    return address + "@" + nodeId;
   }
 }

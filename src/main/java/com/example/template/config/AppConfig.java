@@ -32,8 +32,9 @@ public record AppConfig(
    * @param maxInFlight jobs this node may have in flight before it answers 503
    * @param timeoutMs how long a caller waits for a job before it answers 504
    * @param maxBusyMs the largest {@code ms} a busy job accepts
+   * @param maxAttempts how many nodes a repeatable job is tried on when the node running it is lost
    */
-  public record Jobs(int workers, int maxInFlight, long timeoutMs, long maxBusyMs) {
+  public record Jobs(int workers, int maxInFlight, long timeoutMs, long maxBusyMs, int maxAttempts) {
   }
 
   /**
@@ -105,7 +106,8 @@ public record AppConfig(
             atLeast(jobs, "jobs.workers", 0, 0),
             atLeast(jobs, "jobs.maxInFlight", 256, 1),
             atLeast(jobs, "jobs.timeoutMs", 30_000L, 1),
-            atLeast(jobs, "jobs.maxBusyMs", 60_000L, 0)),
+            atLeast(jobs, "jobs.maxBusyMs", 60_000L, 0),
+            atLeast(jobs, "jobs.maxAttempts", 3, 1)),
         new Drain(
             atLeast(drain, "drain.graceMs", 10_000L, 0),
             atLeast(drain, "drain.closeWindowMs", 1_000L, 0)),
@@ -159,11 +161,11 @@ public record AppConfig(
   }
 
   private static int port(JsonObject json, String path, int fallback) {
-    int port = atLeast(json, path, fallback, 0);
-    if (port > 65535) {
+    long port = wholeNumber(json, path, fallback);
+    if (port < 0 || port > 65535) {
       throw new ConfigException("config: '" + path + "' must be a port (0-65535), got " + port);
     }
-    return port;
+    return (int) port;
   }
 
   private static int atLeast(JsonObject json, String path, int fallback, int min) {
@@ -171,16 +173,21 @@ public record AppConfig(
   }
 
   private static long atLeast(JsonObject json, String path, long fallback, long min) {
-    Object value = json.getValue(leaf(path), fallback);
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ConfigException("config: '" + path + "' must be a whole number, got " + value);
-    }
-    long number = n.longValue();
+    long number = wholeNumber(json, path, fallback);
     if (number < min || number > Integer.MAX_VALUE) {
       throw new ConfigException(
           "config: '" + path + "' must be between " + min + " and " + Integer.MAX_VALUE + ", got " + number);
     }
     return number;
+  }
+
+  private static long wholeNumber(JsonObject json, String path, long fallback) {
+    Object value = json.getValue(leaf(path), fallback);
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      // Json.encode quotes a string, so "8080" does not read like a valid number.
+      throw new ConfigException("config: '" + path + "' must be a whole number, got " + io.vertx.core.json.Json.encode(value));
+    }
+    return n.longValue();
   }
 
   private static String leaf(String path) {

@@ -1,5 +1,6 @@
 package com.example.template.http;
 
+import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
 import com.example.template.node.NodeState;
 import com.example.template.work.InFlightLimit;
@@ -16,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
 
   private final AppConfig config;
+  private final JobClient jobs;
   private final InFlightLimit inFlight;
   private final NodeState state;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig config, InFlightLimit inFlight, NodeState state) {
+  public HttpVerticle(AppConfig config, JobClient jobs, InFlightLimit inFlight, NodeState state) {
     this.config = config;
+    this.jobs = jobs;
     this.inFlight = inFlight;
     this.state = state;
   }
@@ -35,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
         .setReusePort(config.http().reusePort());
     server = vertx.createHttpServer(options)
         .connectionHandler(state::track)
-        .requestHandler(Routes.create(vertx, config, inFlight, state));
+        .requestHandler(Routes.create(vertx, config, jobs, inFlight, state));
     return server.listen().onSuccess(s -> state.httpPort(s.actualPort()));
   }
 

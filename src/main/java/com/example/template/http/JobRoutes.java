@@ -1,14 +1,11 @@
 package com.example.template.http;
 
 import com.example.template.api.JobApi;
-import com.example.template.config.AppConfig;
+import com.example.template.api.JobClient;
 import com.example.template.work.InFlightLimit;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The job routes: parse the HTTP request into the job's JSON, send it over the event bus
@@ -18,14 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class JobRoutes {
 
-  static final String REQUEST_ID_HEADER = "X-Request-Id";
-
-  private final Vertx vertx;
-  private final AppConfig.Jobs jobs;
+  private final JobClient jobs;
   private final InFlightLimit inFlight;
 
-  JobRoutes(Vertx vertx, AppConfig.Jobs jobs, InFlightLimit inFlight) {
-    this.vertx = vertx;
+  JobRoutes(JobClient jobs, InFlightLimit inFlight) {
     this.jobs = jobs;
     this.inFlight = inFlight;
   }
@@ -59,23 +52,9 @@ final class JobRoutes {
       Failures.overloaded(ctx, "too many jobs in flight, retry shortly");
       return;
     }
-    String requestId = requestId(ctx);
-    DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(jobs.timeoutMs())
-        .addHeader(JobApi.HEADER_REQUEST_ID, requestId)
-        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + jobs.timeoutMs()));
-    ctx.response().putHeader(REQUEST_ID_HEADER, requestId);
-    vertx.eventBus().<JsonObject>request(address, job, options)
+    jobs.request(address, job, RequestIds.of(ctx))
         .andThen(ar -> inFlight.release())
         .onSuccess(reply -> ctx.json(reply.body()))
         .onFailure(ctx::fail);
-  }
-
-  private static String requestId(RoutingContext ctx) {
-    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
-    if (given != null && !given.isBlank() && given.length() <= 128) {
-      return given;
-    }
-    return Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 }

@@ -1,5 +1,6 @@
 package com.example.template.http;
 
+import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
 import com.example.template.node.NodeState;
 import com.example.template.work.InFlightLimit;
@@ -20,12 +21,14 @@ public final class Routes {
   private Routes() {
   }
 
-  public static Router create(Vertx vertx, AppConfig config, InFlightLimit inFlight, NodeState state) {
+  public static Router create(Vertx vertx, AppConfig config, JobClient jobClient, InFlightLimit inFlight,
+      NodeState state) {
     Router router = Router.router(vertx);
-    JobRoutes jobs = new JobRoutes(vertx, config.jobs(), inFlight);
+    JobRoutes jobs = new JobRoutes(jobClient, inFlight);
 
     router.route().handler(ctx -> lifecycle(ctx, state));
     router.get("/hello").handler(Routes::hello);
+    router.route("/work/*").handler(RequestIds::assign);
     router.get("/work/busy").handler(jobs::busy);
     router.post("/work/hash")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))

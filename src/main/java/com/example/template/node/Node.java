@@ -1,5 +1,7 @@
 package com.example.template.node;
 
+import com.example.template.api.ClusterNodes;
+import com.example.template.api.JobClient;
 import com.example.template.bridge.BridgeVerticle;
 import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
@@ -30,11 +32,15 @@ public final class Node {
   /** The worker pool the job verticles run on, apart from Vert.x's default pool. */
   public static final String WORKER_POOL = "jobs";
 
+  private static final long CONNECTION_CHECK_MS = 20;
+
   private final Vertx vertx;
   private final AppConfig config;
   private final String name;
   private final NodeState state = new NodeState();
   private final InFlightLimit inFlight;
+  private final ClusterNodes nodes;
+  private final JobClient jobClient;
   private WorkerExecutor workerPool;
   private String workerDeployment;
   private String httpDeployment;
@@ -42,11 +48,13 @@ public final class Node {
   private String bridgeDeployment;
   private Future<Void> drained;
 
-  private Node(Vertx vertx, AppConfig config, String name) {
+  private Node(Vertx vertx, AppConfig config, String name, ClusterNodes nodes) {
     this.vertx = vertx;
     this.config = config;
     this.name = name;
+    this.nodes = nodes;
     this.inFlight = new InFlightLimit(config.jobs().maxInFlight());
+    this.jobClient = new JobClient(vertx, nodes, config.jobs().timeoutMs(), config.jobs().maxAttempts());
   }
 
   /**
@@ -56,7 +64,17 @@ public final class Node {
    * @param name this node's name in replies, logs and the supervisor's tables
    */
   public static Future<Node> deploy(Vertx vertx, AppConfig config, String name) {
-    Node node = new Node(vertx, config, name);
+    return deploy(vertx, config, name, null);
+  }
+
+  /**
+   * Deploys a node that is a member of a cluster: its workers also take jobs on their node's own
+   * address, and its routes send jobs through a {@link JobClient} that survives node loss.
+   *
+   * @param nodes the cluster's members, or null for a standalone node
+   */
+  public static Future<Node> deploy(Vertx vertx, AppConfig config, String name, ClusterNodes nodes) {
+    Node node = new Node(vertx, config, name, nodes);
     return node.start().map(node);
   }
 
@@ -73,10 +91,11 @@ public final class Node {
         .setInstances(workers)
         .setWorkerPoolName(WORKER_POOL)
         .setWorkerPoolSize(workers);
-    return vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name), workerOptions)
+    String nodeId = nodes == null ? null : nodes.self();
+    return vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name, nodeId), workerOptions)
         .compose(id -> {
           workerDeployment = id;
-          return vertx.deployVerticle(() -> new HttpVerticle(config, inFlight, state),
+          return vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
               new DeploymentOptions().setInstances(httpInstances));
         })
         .compose(id -> {
@@ -124,15 +143,21 @@ public final class Node {
     });
   }
 
+  // Polled rather than signalled: connections close on every event loop, and the window is short.
   private Future<Void> connectionsClosed(long windowMs) {
+    if (state.openConnections() == 0 || windowMs == 0) {
+      return Future.succeededFuture();
+    }
     Promise<Void> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + windowMs;
-    vertx.setPeriodic(0, 20, timer -> {
+    // Set from a Vert.x thread: the drain may start on the SIGTERM handler's own thread, and a
+    // periodic timer set from outside Vert.x can tick before Vert.x has recorded it.
+    vertx.runOnContext(v -> vertx.setPeriodic(CONNECTION_CHECK_MS, timer -> {
       if (state.openConnections() == 0 || System.currentTimeMillis() >= deadline) {
         vertx.cancelTimer(timer);
         promise.complete();
       }
-    });
+    }));
     return promise.future();
   }
 

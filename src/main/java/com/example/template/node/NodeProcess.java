@@ -41,17 +41,18 @@ public final class NodeProcess {
 
   /** Runs until drained; returns the process exit code. */
   public int run() {
-    Vertx vertx;
+    VertxFactory.Clustered started;
     try {
-      vertx = await(clusterFile == null
-          ? Future.succeededFuture(VertxFactory.standalone())
-          : VertxFactory.clustered(config.cluster(), clusterFile));
+      started = await(clusterFile == null
+          ? Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(), null))
+          : VertxFactory.join(config.cluster(), clusterFile));
     } catch (RuntimeException e) {
       return startupFailed(e);
     }
+    Vertx vertx = started.vertx();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     try {
-      Node node = await(Node.deploy(vertx, config, name));
+      Node node = await(Node.deploy(vertx, config, name, started.nodes()));
       Runnable drain = () -> node.drain()
           .eventually(vertx::close)
           .onComplete(ar -> stopped.complete(null));

@@ -1,5 +1,6 @@
 package com.example.template.node;
 
+import com.example.template.api.ClusterNodes;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.hazelcast.config.Config;
@@ -36,12 +37,21 @@ public final class VertxFactory {
    * @param clusterFile the Hazelcast XML, already resolved against the application home
    */
   public static Future<Vertx> clustered(AppConfig.Cluster cluster, Path clusterFile) {
+    return join(cluster, clusterFile).map(Clustered::vertx);
+  }
+
+  /** A clustered Vert.x and its view of the cluster's members, for nodes that route jobs. */
+  public record Clustered(Vertx vertx, ClusterNodes nodes) {
+  }
+
+  /** Like {@link #clustered}, with the members' view a {@link com.example.template.api.JobClient} needs. */
+  public static Future<Clustered> join(AppConfig.Cluster cluster, Path clusterFile) {
     VertxOptions options = options().setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host())
         .setPort(0));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, clusterFile));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-        .map(VertxFactory::warnIfNio);
+        .map(vertx -> new Clustered(warnIfNio(vertx), new HazelcastNodes(manager)));
   }
 
   /** Reads the Hazelcast XML and applies {@code -cluster-host} / {@code -cluster-port}. */

@@ -5,7 +5,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,22 +24,40 @@ public final class JobWorkerVerticle extends VerticleBase {
 
   private final List<Job> jobs;
   private final String nodeName;
+  private final String nodeId;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
   /**
    * @param jobs the jobs this worker runs
    * @param nodeName this node's name, put in every reply so callers see who did the work
+   * @param nodeId this node's cluster node id, to also take jobs on the node's own address
+   *     ({@link JobApi#nodeAddress}); null when not clustered
    */
-  public JobWorkerVerticle(List<Job> jobs, String nodeName) {
+  public JobWorkerVerticle(List<Job> jobs, String nodeName, String nodeId) {
     this.jobs = List.copyOf(jobs);
     this.nodeName = nodeName;
+    this.nodeId = nodeId;
   }
 
   /** Completes once every consumer's registration has reached the whole cluster. */
   @Override
   public Future<?> start() {
-    return Future.all(jobs.stream()
-        .map(job -> vertx.eventBus().<Object>consumer(job.address(), message -> handle(job, message)).completion())
-        .toList());
+    for (Job job : jobs) {
+      consumers.add(vertx.eventBus().consumer(job.address(), message -> handle(job, message)));
+      if (nodeId != null) {
+        consumers.add(vertx.eventBus().consumer(JobApi.nodeAddress(job.address(), nodeId), message -> handle(job, message)));
+      }
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /**
+   * Takes no new jobs: the registrations go first, cluster-wide, so callers send elsewhere; the
+   * job running now has finished, since this runs on the same worker context after it.
+   */
+  @Override
+  public Future<?> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
 
   private void handle(Job job, Message<Object> message) {

@@ -170,9 +170,9 @@ class ConfigLoaderTest {
     return Stream.of(
         Arguments.of("{\"http\":5}", "config: 'http' must be an object"),
         Arguments.of("{\"http\":{\"host\":\"\"}}", "config: 'http.host' must be a non-empty string"),
-        Arguments.of("{\"http\":{\"port\":-1}}", "config: 'http.port' must be between 0 and"),
+        Arguments.of("{\"http\":{\"port\":-1}}", "config: 'http.port' must be a port (0-65535), got -1"),
         Arguments.of("{\"http\":{\"port\":65536}}", "config: 'http.port' must be a port (0-65535), got 65536"),
-        Arguments.of("{\"http\":{\"port\":\"8080\"}}", "config: 'http.port' must be a whole number"),
+        Arguments.of("{\"http\":{\"port\":\"8080\"}}", "config: 'http.port' must be a whole number, got \"8080\""),
         Arguments.of("{\"http\":{\"instances\":-1}}", "config: 'http.instances' must be between 0 and"),
         Arguments.of("{\"http\":{\"maxBodyBytes\":0}}", "config: 'http.maxBodyBytes' must be between 1 and"),
         Arguments.of("{\"jobs\":{\"maxInFlight\":0}}", "config: 'jobs.maxInFlight' must be between 1 and"),

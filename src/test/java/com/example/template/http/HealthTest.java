@@ -2,6 +2,7 @@ package com.example.template.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.api.JobClient;
 import com.example.template.node.NodeState;
 import com.example.template.support.TestNodes;
 import com.example.template.work.InFlightLimit;
@@ -56,7 +57,7 @@ class HealthTest {
     NodeState starting = new NodeState();
 
     vertx.createHttpServer()
-        .requestHandler(Routes.create(vertx, TestNodes.config(CONFIG), new InFlightLimit(1), starting))
+        .requestHandler(Routes.create(vertx, TestNodes.config(CONFIG), new JobClient(vertx, null, 1_000, 1), new InFlightLimit(1), starting))
         .listen(0, "127.0.0.1")
         .onComplete(ctx.succeeding(server -> {
           WebClient client = WebClient.create(vertx, new WebClientOptions()

@@ -103,6 +103,30 @@ class RoutesTest {
   }
 
   @Test
+  void theRequestIdComesBackOnMistakesCaughtBeforeAnyJobIsSent(VertxTestContext ctx) {
+    Checkpoint answered = ctx.checkpoint(3);
+
+    client.get("/work/busy").putHeader("X-Request-Id", "no-ms").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(400);
+          assertThat(response.getHeader("X-Request-Id")).isEqualTo("no-ms");
+          answered.flag();
+        })));
+    client.post("/work/hash").putHeader("X-Request-Id", "bad-json").sendBuffer(Buffer.buffer("{nope"))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(400);
+          assertThat(response.getHeader("X-Request-Id")).isEqualTo("bad-json");
+          answered.flag();
+        })));
+    client.post("/work/hash").putHeader("X-Request-Id", "too-big").sendBuffer(Buffer.buffer("x".repeat(2048)))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(413);
+          assertThat(response.getHeader("X-Request-Id")).isEqualTo("too-big");
+          answered.flag();
+        })));
+  }
+
+  @Test
   void anOverlongRequestIdIsReplacedNotEchoed(VertxTestContext ctx) {
     Checkpoint answered = ctx.checkpoint();
     String overlong = "x".repeat(129);

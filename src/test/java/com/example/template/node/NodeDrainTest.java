@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -181,10 +180,6 @@ class NodeDrainTest {
    * SIGTERM's handler runs on a thread of its own, not on Vert.x: a drain started from such a
    * thread with no connection open must end, every time (it is a race, hence the repetitions).
    */
-  @Disabled("Product bug: Node.connectionsClosed calls vertx.setPeriodic(0, ...) from the caller's thread; "
-      + "off Vert.x (the SIGTERM handler) the first tick can run before Vert.x stores the timer, so "
-      + "cancelTimer throws an NPE and the drain never ends (about half the runs). Enable with the fix: "
-      + "wrap the setPeriodic in vertx.runOnContext(...).")
   @RepeatedTest(10)
   void aDrainStartedOutsideVertxWithNoConnectionOpenEnds(Vertx vertx) throws Exception {
     Node node = TestNodes.deploy(vertx, LONG_WINDOW).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

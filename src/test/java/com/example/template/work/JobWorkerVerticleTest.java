@@ -42,7 +42,7 @@ class JobWorkerVerticleTest {
 
   @BeforeEach
   void deployWorker(Vertx vertx, VertxTestContext ctx) {
-    vertx.deployVerticle(new JobWorkerVerticle(List.of(new BusyJob(MAX_BUSY_MS), new HashJob()), NODE),
+    vertx.deployVerticle(new JobWorkerVerticle(List.of(new BusyJob(MAX_BUSY_MS), new HashJob()), NODE, null),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         .onComplete(ctx.succeedingThenComplete());
   }

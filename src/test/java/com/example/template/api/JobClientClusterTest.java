@@ -1,0 +1,157 @@
+package com.example.template.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.template.config.AppConfig;
+import com.example.template.node.VertxFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two clustered Vert.x instances in this JVM, on loopback: a caller on node A sends a job that
+ * lands on node B, and B leaves the cluster before answering. A repeatable job is run again on
+ * A; any other job fails with OUTCOME_UNKNOWN, at once rather than at its timeout.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class JobClientClusterTest {
+
+  private static final long TIMEOUT_MS = 30_000;
+  private static final String NOT_REPEATABLE = "test.once";
+
+  private VertxFactory.Clustered a;
+  private VertxFactory.Clustered b;
+
+  @BeforeEach
+  void twoNodes() throws Exception {
+    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "test-" + UUID.randomUUID(), "127.0.0.1", 0);
+    a = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml")));
+    b = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml")));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(Future.join(a.vertx().close(), b.vertx().close()));
+  }
+
+  @Test
+  void aRepeatableJobHeldByANodeThatLeavesIsRunAgainElsewhere(VertxTestContext ctx) {
+    answerOn(a, JobApi.BUSY, "A");
+    Promise<Void> heldByB = holdOn(b, JobApi.BUSY);
+    long started = System.nanoTime();
+
+    client().request(JobApi.BUSY, new JsonObject().put("ms", 1), "rid-1")
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.body().getString("ranOn")).isEqualTo("A");
+          assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(TIMEOUT_MS / 2);
+          ctx.completeNow();
+        })));
+    heldByB.future().onSuccess(v -> b.vertx().close());
+  }
+
+  @Test
+  void aJobThatIsNotSafeToRepeatFailsWithOutcomeUnknown(VertxTestContext ctx) {
+    answerOn(a, NOT_REPEATABLE, "A");
+    Promise<Void> heldByB = holdOn(b, NOT_REPEATABLE);
+
+    client().request(NOT_REPEATABLE, new JsonObject(), "rid-2")
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          assertThat(failure).isInstanceOf(ReplyException.class);
+          ReplyException reply = (ReplyException) failure;
+          assertThat(reply.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+          assertThat(reply.failureCode()).isEqualTo(JobApi.OUTCOME_UNKNOWN);
+          ctx.completeNow();
+        })));
+    heldByB.future().onSuccess(v -> b.vertx().close());
+  }
+
+  @Test
+  void nodesWithoutWorkersAreSkipped(VertxTestContext ctx) {
+    answerOn(a, JobApi.BUSY, "A"); // B runs no job at all, like the launcher
+
+    client().request(JobApi.BUSY, new JsonObject().put("ms", 1), null)
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.body().getString("ranOn")).isEqualTo("A");
+          ctx.completeNow();
+        })));
+  }
+
+  // A client on A that tries B first, so the job lands on the node that will leave.
+  private JobClient client() {
+    ClusterNodes real = a.nodes();
+    ClusterNodes bFirst = new ClusterNodes() {
+      @Override
+      public String self() {
+        return real.self();
+      }
+
+      @Override
+      public List<String> all() {
+        return List.of(b.nodes().self(), real.self());
+      }
+
+      @Override
+      public void onLeft(Consumer<String> listener) {
+        real.onLeft(listener);
+      }
+    };
+    return new JobClient(a.vertx(), bFirst, TIMEOUT_MS, 3);
+  }
+
+  private static void answerOn(VertxFactory.Clustered node, String address, String name) {
+    await(node.vertx().eventBus().<JsonObject>consumer(JobApi.nodeAddress(address, node.nodes().self()),
+        message -> message.reply(new JsonObject().put("ranOn", name))).completion());
+  }
+
+  // A worker on B that takes the job and never answers: B will leave while it holds it. It
+  // answers probes, so the test can wait until A's view of the cluster has B's registration
+  // (registrations reach the other members' caches a moment after they complete).
+  private Promise<Void> holdOn(VertxFactory.Clustered node, String address) {
+    Promise<Void> received = Promise.promise();
+    String nodeAddress = JobApi.nodeAddress(address, node.nodes().self());
+    await(node.vertx().eventBus().<JsonObject>consumer(nodeAddress, message -> {
+      if (message.body().containsKey("probe")) {
+        message.reply(new JsonObject());
+      } else {
+        received.tryComplete();
+      }
+    }).completion());
+    await(visibleFromA(nodeAddress, 100));
+    return received;
+  }
+
+  private Future<Void> visibleFromA(String address, int triesLeft) {
+    return a.vertx().eventBus().request(address, new JsonObject().put("probe", true)).<Void>mapEmpty()
+        .recover(failure -> {
+          if (triesLeft == 0) {
+            return Future.failedFuture(failure);
+          }
+          Promise<Void> later = Promise.promise();
+          a.vertx().setTimer(20, t -> visibleFromA(address, triesLeft - 1).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
