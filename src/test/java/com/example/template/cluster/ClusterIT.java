@@ -110,7 +110,9 @@ class ClusterIT {
     load.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(reload.exitCode()).as(String.join("\n", reload.stderr())).isZero();
     assertThat(reload.stdout()).anyMatch(line -> line.startsWith("reloaded: "));
-    assertThat(load.failures()).as("failed requests during the reload").isEmpty();
+    assertThat(load.failures())
+        .as("failed requests during the reload (%d sent again after their connection broke)", load.retried())
+        .isEmpty();
     Set<Long> after = Set.of(cluster.child(1).getLong("pid"), cluster.child(2).getLong("pid"));
     assertThat(after).doesNotContainAnyElementsOf(before);
     before.forEach(pid -> assertThat(ProcessHandle.of(pid)).as("old child " + pid).isEmpty());

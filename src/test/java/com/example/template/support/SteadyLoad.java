@@ -14,14 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A steady stream of {@code GET} requests over a few keep-alive connections, like a client
- * that keeps using a service while it is restarted under it. It never retries: every failed
- * request is counted, with what went wrong. It stops by itself after {@code maxDuration}.
+ * that keeps using a service while it is restarted under it. It stops by itself after
+ * {@code maxDuration}.
+ *
+ * <p>It behaves as HTTP lets a client behave (RFC 9110, 9.2.2) and as browsers, OkHttp and the
+ * JDK's client do: a {@code GET} whose connection broke before its answer came back is
+ * sent once more, on a new connection. Such retries are counted apart ({@link #retried()}); a
+ * request that fails anyway, or fails in any other way, is a failure, with what went wrong.
+ * Why it matters: a draining server that closes its listener also closes connections it accepted
+ * a moment earlier whose first request it has not read yet; Vert.x offers no way to stop
+ * accepting while keeping such connections open.
  */
 public final class SteadyLoad {
 
   private final HttpClient client;
   private final String path;
   private final AtomicInteger ok = new AtomicInteger();
+  private final AtomicInteger retried = new AtomicInteger();
   private final List<String> failures = new ArrayList<>();
   private final List<Future<Void>> loops = new ArrayList<>();
   private final long stopAt;
@@ -50,19 +59,34 @@ public final class SteadyLoad {
       loop.complete();
       return;
     }
-    client.request(HttpMethod.GET, path)
+    get().recover(failure -> {
+      if (!brokenBeforeAnswer(failure)) {
+        return Future.failedFuture(failure);
+      }
+      retried.incrementAndGet();
+      return get();
+    }).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() == 200) {
+        ok.incrementAndGet();
+      } else {
+        synchronized (failures) {
+          failures.add(ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause()));
+        }
+      }
+      next(loop);
+    });
+  }
+
+  private Future<Integer> get() {
+    return client.request(HttpMethod.GET, path)
         .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> response.statusCode()))
-        .onComplete(ar -> {
-          if (ar.succeeded() && ar.result() == 200) {
-            ok.incrementAndGet();
-          } else {
-            synchronized (failures) {
-              failures.add(ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause()));
-            }
-          }
-          next(loop);
-        });
+        .compose(response -> response.body().map(body -> response.statusCode()));
+  }
+
+  // The connection closed or was reset before the answer arrived: a GET may be sent again.
+  private static boolean brokenBeforeAnswer(Throwable failure) {
+    return failure instanceof io.vertx.core.http.HttpClosedException
+        || failure instanceof java.net.SocketException && String.valueOf(failure.getMessage()).contains("reset");
   }
 
   /** Requests answered with 200 so far. */
@@ -77,9 +101,15 @@ public final class SteadyLoad {
     }
   }
 
+  /** Requests sent a second time because their connection broke before any answer. */
+  public int retried() {
+    return retried.get();
+  }
+
   /** Forgets what was counted so far, e.g. once a restarted child is back. */
   public void reset() {
     ok.set(0);
+    retried.set(0);
     synchronized (failures) {
       failures.clear();
     }
