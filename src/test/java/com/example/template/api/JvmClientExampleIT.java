@@ -1,0 +1,86 @@
+package com.example.template.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.template.config.AppConfig;
+import com.example.template.node.Node;
+import com.example.template.node.VertxFactory;
+import com.example.template.support.JarProcess;
+import com.example.template.support.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JVM example client, {@code examples/jvm-client/JobClientExample.java}, run exactly as its
+ * README says ({@code java @conf/jvm.options -cp <fat jar> <source file>}) against a clustered
+ * node: it compiles against the jar, joins the cluster, gets its replies and the refusals the
+ * contract promises, and exits 0.
+ */
+class JvmClientExampleIT {
+
+  @Test
+  void theExampleJoinsTheClusterAndGetsItsAnswers() throws Exception {
+    String clusterName = "example-it-" + UUID.randomUUID();
+    JsonObject conf = new JsonObject()
+        .put("http", new JsonObject().put("port", 0).put("instances", 1))
+        .put("jobs", new JsonObject().put("workers", 1))
+        .put("cluster", new JsonObject().put("name", clusterName));
+    AppConfig config = TestNodes.config(conf.encode());
+    Path home = JarProcess.appHome();
+    VertxFactory.Clustered cluster = VertxFactory.join(config.cluster(), home.resolve(config.cluster().configFile()))
+        .await(60, TimeUnit.SECONDS);
+    try {
+      Node.deploy(cluster.vertx(), config, "example-it-node", cluster.nodes()).await(30, TimeUnit.SECONDS);
+
+      Result run = runExample(home, conf.encode());
+
+      assertThat(run.exitCode).as(run.toString()).isZero();
+      assertThat(run.stdout).as(run.toString())
+          .contains("joined cluster '" + clusterName + "'")
+          .containsPattern("work\\.busy \\{\"ms\":200\\} -> \\{\"ms\":200,.*\"node\":\"example-it-node\"")
+          .containsPattern("work\\.hash .* -> \\{\"algorithm\":\"PBKDF2WithHmacSHA256\"")
+          .contains("work.busy {\"ms\":-1} -> refused as expected: INVALID_REQUEST")
+          .contains("work.hash {\"password\":\"\"} -> refused as expected: INVALID_REQUEST");
+    } finally {
+      cluster.vertx().close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Result runExample(Path home, String conf) throws Exception {
+    List<String> command = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@" + home.resolve("conf/jvm.options"),
+        "-cp", JarProcess.appJar().toString(),
+        "examples/jvm-client/JobClientExample.java",
+        conf);
+    Process process = new ProcessBuilder(command).directory(home.toFile()).start();
+    process.getOutputStream().close();
+    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the example did not finish in 120 s: " + String.join(" ", command));
+    }
+    return new Result(process.exitValue(), stdout.join(), stderr.join());
+  }
+
+  private static String read(InputStream stream) {
+    try {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Result(int exitCode, String stdout, String stderr) {
+  }
+}
