@@ -122,7 +122,11 @@ public final class Node {
     if (drained == null) {
       state.markDraining();
       LOG.info("node {} draining: {} connection(s) open", name, state.openConnections());
-      drained = undeploy(bridgeDeployment)
+      // The chain starts on a future bound to no context: Vert.x's own undeploy future is bound
+      // to an event loop, and a caller that closes Vert.x after the drain would then wait for a
+      // completion sent to an event loop that is gone.
+      drained = Future.<Void>succeededFuture()
+          .compose(v -> undeploy(bridgeDeployment))
           .compose(v -> connectionsClosed(config.drain().closeWindowMs()))
           .compose(v -> undeploy(httpDeployment))
           .compose(v -> undeploy(workerDeployment))

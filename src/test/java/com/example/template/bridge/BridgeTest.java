@@ -378,6 +378,20 @@ class BridgeTest {
     }
   }
 
+  @Test
+  void aNodeWithTheBridgeDrainsAndClosesAsItsProcessDoesOnSigterm(Vertx vertx) throws Exception {
+    Node node = start(vertx, CONFIG);
+    try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
+      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+    }
+
+    // As NodeProcess does, from a thread that is not Vert.x's: drain, then close Vert.x.
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    node.drain().eventually(vertx::close).onComplete(ar -> stopped.complete(null));
+
+    assertThat(stopped).as("drained and closed").succeedsWithin(Duration.ofSeconds(10));
+  }
+
   private static Node start(Vertx vertx, String config) {
     try {
       return TestNodes.deploy(vertx, config).await(20, TimeUnit.SECONDS);
