@@ -3,8 +3,10 @@ package com.example.template.cli;
 import com.example.template.cluster.ControlClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,13 +30,16 @@ final class StopCommand extends ControlVerb {
     Optional<ProcessHandle> launcher = ProcessHandle.of(pid);
     try {
       if (launcher.isPresent()) {
-        launcher.get().onExit().get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        launcher.get().onExit().get(timeoutSeconds, TimeUnit.SECONDS);
       }
-    } catch (java.util.concurrent.TimeoutException e) {
-      System.err.println("error: launcher " + pid + " still running after " + Duration.ofSeconds(timeoutSeconds));
+    } catch (TimeoutException e) {
+      System.err.println("error: launcher " + pid + " still running after " + timeoutSeconds + " s");
       return 1;
-    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return 1;
+    } catch (ExecutionException e) {
+      System.err.println("error: could not wait for launcher " + pid + ": " + e.getCause().getMessage());
       return 1;
     }
     System.out.println("stopped");

@@ -1,11 +1,12 @@
 package com.example.template.cluster;
 
+import static com.example.template.node.Blocking.await;
+
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.node.VertxFactory;
-import io.vertx.core.transport.Transport;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +48,7 @@ public final class Launcher {
    * @param childArgs the {@code Main} arguments of a child, given the launcher id and its name
    */
   public Launcher(AppConfig config, Path runDir, Path clusterFile, int processes,
-      java.util.function.BiFunction<String, String, List<String>> childArgs) {
+      BiFunction<String, String, List<String>> childArgs) {
     this.config = config;
     this.runDir = runDir;
     this.clusterFile = clusterFile;
@@ -104,7 +106,7 @@ public final class Launcher {
   }
 
   private Runnable onceStopping(Vertx vertx, Supervisor supervisor, CompletableFuture<Void> stopped) {
-    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean once = new AtomicBoolean();
     return () -> {
       if (!once.compareAndSet(false, true)) {
         return;
@@ -143,11 +145,4 @@ public final class Launcher {
     }
   }
 
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    }
-  }
 }

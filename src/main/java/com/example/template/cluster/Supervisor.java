@@ -1,6 +1,7 @@
 package com.example.template.cluster;
 
 import com.example.template.config.AppConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -305,7 +305,7 @@ final class Supervisor extends VerticleBase {
   }
 
   /** The event loop all supervisor state lives on; callers from other threads go through it. */
-  io.vertx.core.Context eventLoop() {
+  Context eventLoop() {
     return context;
   }
 

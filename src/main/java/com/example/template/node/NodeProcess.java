@@ -1,5 +1,7 @@
 package com.example.template.node;
 
+import static com.example.template.node.Blocking.await;
+
 import com.example.template.cluster.ChildAgent;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
@@ -7,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -69,14 +70,6 @@ public final class NodeProcess {
     }
     stopped.join();
     return 0;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    }
   }
 
   private int startupFailed(Throwable e) {
