@@ -62,25 +62,12 @@ final class Supervisor extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
-          for (Slot slot : slots) {
-            if (slot.current != null) {
-              watch(slot, slot.current);
-            }
-          }
+          slots.forEach(slot -> slot.current = spawn(slot));
           vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> heartbeat());
         });
   }
 
   // ---- starting and restarting ----
-
-  /**
-   * Forks the first child of every slot. The launcher calls it before it has joined the
-   * cluster, so the children's JVMs boot while it joins; they keep reporting ready until it
-   * listens.
-   */
-  void forkAll() {
-    slots.forEach(slot -> slot.current = fork(slot));
-  }
 
   private Slot.Child spawn(Slot slot) {
     Slot.Child child = fork(slot);
