@@ -16,6 +16,8 @@
 #   WARMUP [3]            seconds of warm-up load before measuring a freshly started server
 #   PACE_MS [10]          pause per connection between requests of the paced /hello probe (-c8)
 #   APP_PORT [18180], RAW_PORT [18181]
+#   BENCH_JAR [target/vertx-template-fat.jar]  the fat jar to measure, e.g. one built from a clean
+#                         `git archive` of a commit while others rebuild target/
 #   KEEP_LOGS [0]         1 keeps the server logs and wrk outputs and prints their directory
 #   QUIET_WAIT [180]      before each server, wait up to this many seconds for other processes
 #                         to use under QUIET_PCT [15] % of the CPU; the table notes when they did not
@@ -472,15 +474,15 @@ prepare() {
   command -v curl >/dev/null || die "curl is not installed (apt-get install -y curl)"
   command -v "$javac" >/dev/null || die "javac not found: a JDK 17+ is needed"
 
-  local built="$home/target/vertx-template-fat.jar"
-  if [[ ! -f "$built" ]]; then
+  local built="${BENCH_JAR:-$home/target/vertx-template-fat.jar}"
+  if [[ -z "${BENCH_JAR:-}" && ! -f "$built" ]]; then
     log "building $built ..."
     "$home/mvnw" -q -DskipTests package
   fi
   [[ -f "$built" ]] || die "no $built after the build"
   # Built only when missing (a build takes minutes here); say so when the sources are newer.
   STALE=""
-  if [[ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$built" -print -quit 2>/dev/null)" ]]; then
+  if [[ -z "${BENCH_JAR:-}" && -n "$(find "$home/src/main" "$home/pom.xml" -newer "$built" -print -quit 2>/dev/null)" ]]; then
     STALE=" (older than src/main or pom.xml: rebuild with ./mvnw -q -DskipTests package to measure the current sources)"
   fi
 
@@ -496,7 +498,7 @@ prepare() {
   # running JVM (seen here: a node that could no longer drain after its jar was rewritten).
   jar="$work/app.jar"
   cp "$built" "$jar"
-  JAR_INFO="$(date -u -r "$built" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$jar" | cut -c1-12)"
+  JAR_INFO="${built#"$home/"} built $(date -u -r "$built" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$jar" | cut -c1-12)"
   # RawHello compiled once, so its start time is not charged with the source launcher's javac.
   mkdir -p "$work/raw"
   "$javac" -nowarn -cp "$jar" -d "$work/raw" "$home/bench/RawHello.java" \
@@ -510,7 +512,7 @@ print_header() {
   echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
     "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
   echo "java: $("$java" -version 2>&1 | head -1)"
-  echo "jar: target/vertx-template-fat.jar built $JAR_INFO; git $(git -C "$home" rev-parse --short HEAD 2>/dev/null || echo '?')${STALE}"
+  echo "jar: $JAR_INFO; working tree at git $(git -C "$home" rev-parse --short HEAD 2>/dev/null || echo '?')${STALE}"
   echo "heap flags (conf/jvm.options, both servers): $(grep -E '^-X' "$home/conf/jvm.options" | tr '\n' ' ')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
