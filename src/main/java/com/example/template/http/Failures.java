@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one failure path of the HTTP API: every error becomes a status and a JSON
- * {@code {"error": ...}} body. Job failure codes map to their HTTP statuses; an event-bus
+ * {@code {"error": ...}} body. Job failure codes map to the HTTP statuses of the same number; an event-bus
  * timeout is a 504; a missing consumer or a full node is a 503 with {@code Retry-After}. Only a
  * bug on our side is a 500, and its body never carries internals.
  */
@@ -43,6 +43,7 @@ final class Failures {
           case JobApi.INVALID_REQUEST -> send(ctx, 400, reply.getMessage());
           case JobApi.OVERLOADED -> overloaded(ctx, reply.getMessage());
           case JobApi.DEADLINE_EXCEEDED -> send(ctx, 504, reply.getMessage());
+          case JobApi.OUTCOME_UNKNOWN -> send(ctx, 502, reply.getMessage());
           default -> send(ctx, 500, "internal error");
         }
       }
