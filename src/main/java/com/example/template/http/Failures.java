@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one failure path of the HTTP API: every error becomes a status and a JSON
- * {@code {"error": ...}} body. Job failure codes map to the HTTP statuses of the same number; an event-bus
- * timeout is a 504; a missing consumer or a full node is a 503 with {@code Retry-After}. Only a
- * bug on our side is a 500, and its body never carries internals.
+ * {@code {"error": ...}} body. Each job failure code maps to the HTTP status of the same number;
+ * an event-bus timeout is a 504; a missing consumer or a full node is a 503 with
+ * {@code Retry-After}. Only a bug on our side is a 500, and its body never carries internals.
  */
 final class Failures {
 
