@@ -89,19 +89,23 @@ final class BridgeConnection {
   /** Bytes from the client: cut into frames, each checked, each passed on whole. */
   private void received(Buffer chunk) {
     unread.appendBuffer(chunk);
-    while (!closed && unread.length() >= LENGTH_BYTES) {
-      int length = unread.getInt(0);
+    int offset = 0;
+    while (!closed && unread.length() - offset >= LENGTH_BYTES) {
+      int length = unread.getInt(offset);
       if (length < MIN_FRAME_BYTES || length > maxFrameBytes) {
         // Refused on the prefix alone: an oversized frame is never buffered.
         close("a length prefix of " + length + " (a frame holds " + MIN_FRAME_BYTES + " to " + maxFrameBytes + " bytes)");
         return;
       }
-      if (unread.length() < LENGTH_BYTES + length) {
-        return;
+      if (unread.length() - offset < LENGTH_BYTES + length) {
+        break;
       }
-      Buffer frame = unread.getBuffer(0, LENGTH_BYTES + length);
-      unread = unread.getBuffer(LENGTH_BYTES + length, unread.length());
-      frame(frame);
+      frame(unread.getBuffer(offset, offset + LENGTH_BYTES + length));
+      offset += LENGTH_BYTES + length;
+    }
+    if (!closed) {
+      // Keep only the start of the next frame, once per chunk rather than once per frame.
+      unread = offset == unread.length() ? Buffer.buffer() : unread.getBuffer(offset, unread.length());
     }
   }
 
@@ -136,8 +140,23 @@ final class BridgeConnection {
         return;
       }
       awaitingReplies++;
+      forwardJob(frame);
+      return;
     }
     moduleParser.handle(frame);
+  }
+
+  // A job holds its permit until its answer goes out; if the module fails before sending it on,
+  // no answer will come, so the permit is given back here.
+  private void forwardJob(Buffer frame) {
+    try {
+      moduleParser.handle(frame);
+    } catch (RuntimeException e) {
+      awaitingReplies--;
+      inFlight.release();
+      LOG.error("bridge: the module failed on a job from {}", socket.remoteAddress(), e);
+      close("a frame the bridge could not forward");
+    }
   }
 
   /** Why the module could not handle this frame safely, or null when it can. */
