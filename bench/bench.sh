@@ -398,30 +398,44 @@ row() { ROWS+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$@")"); }
 
 verdict() { awk "BEGIN { exit !($1) }" && echo PASS || echo MISS; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "nan"; else printf "%.2fx", a / b }'; }
+# pratio KEY_A KEY_B -> the median of the per-round ratios A/B, as "1.23x". Paired within a round,
+# so that a round disturbed by other load moves both sides of its ratio together.
+pratio() {
+  local r
+  # shellcheck disable=SC2046
+  r="$(median $(paired_ratios "$1" "$2"))"
+  [[ "$r" == nan ]] && echo nan || printf '%.2fx' "$r"
+}
+pr_num() { local r="${1%x}"; echo "$r"; }
+
+
+# fmt N -> N with as many decimals as its size deserves (0 from 100, 1 from 10, else 3)
+fmt() {
+  awk -v v="$1" 'BEGIN { if (v == "nan") print v; else if (v >= 100) printf "%.0f", v;
+    else if (v >= 10) printf "%.1f", v; else printf "%.3f", v }'
+}
 
 build_single_table() {
-  local a b
-  a="$(med app.rps)"; b="$(med raw.rps)"
-  row "/hello req/s, -t2 -c64" "$(calc "$a" 0)" "$(calc "$b" 0) (raw)" "$(ratio "$a" "$b")" ">= 0.9x" \
-    "$(verdict "$a / $b >= 0.9")"
-  a="$(med app.p99)"; b="$(med raw.p99)"
-  row "/hello p99 ms, -t2 -c64" "$a" "$b (raw)" "$(ratio "$a" "$b")" "-" "info"
-  a="$(med app.busy.p99)"; b="$(med app.idle.p99)"
-  row "/hello p99 ms, all ${WORKERS} workers busy (paced -c8)" "$a" "$b (idle)" "$(ratio "$a" "$b")" "<= 3x" \
-    "$(verdict "$a / $b <= 3")"
-  a="$(med app.offload.p50)"; b="$(med app.c1.p50)"
-  row "/work/busy?ms=0 p50 ms, -t1 -c1" "$a" "$b (/hello)" "$(ratio "$a" "$b")" "< 1 ms" \
-    "$(verdict "$a < 1")"
-  a="$(med app.c1.p50)"; b="$(med raw.c1.p50)"
-  row "/hello p50 ms, -t1 -c1" "$a" "$b (raw)" "$(ratio "$a" "$b")" "-" "info"
-  a="$(med app.start_ms)"; b="$(med raw.start_ms)"
-  row "start to first 200, ms" "$(calc "$a" 0)" "$(calc "$b" 0) (raw)" "$(ratio "$a" "$b")" "< 1000 ms" \
+  local a b q
+  a="$(med app.rps)"; b="$(med raw.rps)"; q="$(pratio app.rps raw.rps)"
+  row "/hello req/s, -t2 -c64" "$(fmt "$a")" "$(fmt "$b") (raw)" "$q" ">= 0.9x" \
+    "$(verdict "$(pr_num "$q") >= 0.9")"
+  a="$(med app.p99)"; b="$(med raw.p99)"; q="$(pratio app.p99 raw.p99)"
+  row "/hello p99 ms, -t2 -c64" "$(fmt "$a")" "$(fmt "$b") (raw)" "$q" "-" "info"
+  a="$(med app.busy.p99)"; b="$(med app.idle.p99)"; q="$(pratio app.busy.p99 app.idle.p99)"
+  row "/hello p99 ms, all ${WORKERS} workers busy (paced -c8)" "$(fmt "$a")" "$(fmt "$b") (idle)" "$q" "<= 3x" \
+    "$(verdict "$(pr_num "$q") <= 3")"
+  a="$(med app.offload.p50)"; b="$(med app.c1.p50)"; q="$(pratio app.offload.p50 app.c1.p50)"
+  row "/work/busy?ms=0 p50 ms, -t1 -c1" "$(fmt "$a")" "$(fmt "$b") (/hello)" "$q" "< 1 ms" "$(verdict "$a < 1")"
+  a="$(med app.c1.p50)"; b="$(med raw.c1.p50)"; q="$(pratio app.c1.p50 raw.c1.p50)"
+  row "/hello p50 ms, -t1 -c1" "$(fmt "$a")" "$(fmt "$b") (raw)" "$q" "-" "info"
+  a="$(med app.start_ms)"; b="$(med raw.start_ms)"; q="$(pratio app.start_ms raw.start_ms)"
+  row "start to first 200, ms" "$(fmt "$a")" "$(fmt "$b") (raw)" "$q" "< 1000 ms" \
     "$(verdict "$a < 1000")"
-  a="$(med app.rss_hello_mb)"; b="$(med raw.rss_hello_mb)"
-  row "RSS MB after the same /hello load" "$a" "$b (raw)" "$(ratio "$a" "$b")" "report" "info"
+  a="$(med app.rss_hello_mb)"; b="$(med raw.rss_hello_mb)"; q="$(pratio app.rss_hello_mb raw.rss_hello_mb)"
+  row "RSS MB after the same /hello load" "$(fmt "$a")" "$(fmt "$b") (raw)" "$q" "report" "info"
   a="$(med app.rss_mb)"
-  row "RSS MB after all of its load" "$a" "-" "-" "report" "info"
+  row "RSS MB after all of its load" "$(fmt "$a")" "-" "-" "report" "info"
 }
 
 print_table() {
@@ -454,15 +468,15 @@ paired_ratios() {
 print_rounds() {
   local key
   echo
-  echo "per-round values (rounds in run order; the table uses the median):"
+  echo "per-round values (rounds in run order; the table shows medians):"
   for key in app.rps raw.rps app.p99 raw.p99 app.idle.p99 app.busy.p99 app.idle.rps app.busy.rps \
       app.busy.jobs_per_s app.offload.p50 app.offload.p99 app.c1.p50 raw.c1.p50 \
       app.start_ms raw.start_ms app.rss_hello_mb raw.rss_hello_mb app.rss_mb app.exit raw.exit busy_before app.others_pct raw.others_pct; do
     printf '  %-20s %s\n' "$key" "${R[$key]:-}"
   done
   # Paired within a round (the two figures were taken minutes apart, not a run apart).
-  printf '  %-20s %s\n' "rps app/raw" "$(paired_ratios app.rps raw.rps)"
-  printf '  %-20s %s\n' "p99 busy/idle" "$(paired_ratios app.busy.p99 app.idle.p99)"
+  printf '  %-20s %s\n' "ratio rps app/raw" "$(paired_ratios app.rps raw.rps)"
+  printf '  %-20s %s\n' "ratio p99 busy/idle" "$(paired_ratios app.busy.p99 app.idle.p99)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +555,7 @@ run_single() {
   echo "load: wrk -t2 -c64 ${DURATION}s after ${WARMUP}s warm-up; latency probes ${LAT_SECS}s;" \
     "paced probe = wrk -t1 -c8 with ${PACE_MS} ms between requests per connection;" \
     "busy = wrk -t1 -c${WORKERS} on /work/busy?ms=200 alongside"
-  echo "figures: median of $ROUNDS round(s), template and baseline alternating; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "figures: median of $ROUNDS round(s), template and baseline alternating; ratio = median of the per-round ratios; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   build_single_table
   print_table
