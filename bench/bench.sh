@@ -18,6 +18,8 @@
 #   APP_PORT [18180], RAW_PORT [18181]
 #   BENCH_JAR [target/vertx-template-fat.jar]  the fat jar to measure, e.g. one built from a clean
 #                         `git archive` of a commit while others rebuild target/
+#   APP_CONF []           passed to the template as -conf (a file or inline JSON), e.g.
+#                         APP_CONF='{"jobs":{"workers":1}}' to leave a core to the event loops
 #   KEEP_LOGS [0]         1 keeps the server logs and wrk outputs and prints their directory
 #   QUIET_WAIT [180]      before each server, wait up to this many seconds for other processes
 #                         to use under QUIET_PCT [15] % of the CPU; the table notes when they did not
@@ -37,6 +39,7 @@ PACE_MS="${PACE_MS:-10}"
 APP_PORT="${APP_PORT:-18180}"
 RAW_PORT="${RAW_PORT:-18181}"
 KEEP_LOGS="${KEEP_LOGS:-0}"
+APP_CONF="${APP_CONF:-}"
 QUIET_WAIT="${QUIET_WAIT:-180}"
 QUIET_PCT="${QUIET_PCT:-15}"
 START_TIMEOUT_S=20           # a server not answering 200 by then is a failure
@@ -246,7 +249,7 @@ start_app() {
   local logf="$1" t0
   t0="$EPOCHREALTIME"
   HTTP_PORT="$APP_PORT" "$java" "@$home/conf/jvm.options" -Dapp.home="$home" -jar "$jar" \
-    -instances 0 >"$logf" 2>&1 &
+    -instances 0 ${APP_CONF:+-conf "$APP_CONF"} >"$logf" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   START_MS="$(wait_first_200 "$SERVER_PID" "http://127.0.0.1:$APP_PORT/hello" "$t0")" \
@@ -528,6 +531,7 @@ print_header() {
   echo "java: $("$java" -version 2>&1 | head -1)"
   echo "jar: $JAR_INFO; working tree at git $(git -C "$home" rev-parse --short HEAD 2>/dev/null || echo '?')${STALE}"
   echo "heap flags (conf/jvm.options, both servers): $(grep -E '^-X' "$home/conf/jvm.options" | tr '\n' ' ')"
+  [[ -z "$APP_CONF" ]] || echo "template config override: -conf $APP_CONF"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
