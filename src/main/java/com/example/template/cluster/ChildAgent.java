@@ -21,36 +21,50 @@ import org.slf4j.LoggerFactory;
 public final class ChildAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChildAgent.class);
-  private static final long READY_RETRY_MS = 250;
+  private static final long READY_RETRY_MS = 50;
 
   private final Vertx vertx;
-  private final Node node;
+  private final String name;
   private final String launcherId;
-  private final Runnable drain;
+  // Set once the node is ready; orders that come before are refused (the launcher falls back to
+  // SIGTERM, which the JVM then answers by exiting).
+  private volatile Node node;
+  private volatile Runnable drain;
 
   /**
+   * @param name this node's name, as the launcher knows it
    * @param launcherId the id the launcher passed with {@code --supervisor}
-   * @param drain drains this node and exits the process with 0
    */
-  public ChildAgent(Vertx vertx, Node node, String launcherId, Runnable drain) {
+  public ChildAgent(Vertx vertx, String name, String launcherId) {
     this.vertx = vertx;
-    this.node = node;
+    this.name = name;
     this.launcherId = launcherId;
-    this.drain = drain;
   }
 
-  /** Starts listening for orders, watches the launcher, then reports ready. */
-  public Future<Void> start() {
+  /** Watches the launcher and listens for its orders; completes once registered cluster-wide. */
+  public Future<Void> listen() {
     watchLauncher();
     return vertx.eventBus()
-        .<JsonObject>consumer(ControlAddresses.child(launcherId, node.name()), this::order)
-        .completion()
-        .onSuccess(v -> reportReady());
+        .<JsonObject>consumer(ControlAddresses.child(launcherId, name), this::order)
+        .completion();
+  }
+
+  /**
+   * Reports the node ready to the launcher.
+   *
+   * @param drain drains this node and exits the process with 0
+   */
+  public void ready(Node node, Runnable drain) {
+    this.node = node;
+    this.drain = drain;
+    reportReady();
   }
 
   private void order(Message<JsonObject> message) {
     String op = message.body() == null ? null : message.body().getString("op");
-    if ("ping".equals(op)) {
+    if (node == null) {
+      message.fail(503, "not ready yet");
+    } else if ("ping".equals(op)) {
       allEventLoopsAnswer().onSuccess(v -> message.reply(stats()));
     } else if ("drain".equals(op)) {
       message.reply(new JsonObject().put("draining", true));
@@ -104,8 +118,13 @@ public final class ChildAgent {
       } catch (IOException e) {
         // a broken pipe means the same: the launcher is gone
       }
+      Runnable drainNow = drain;
+      if (drainNow == null) {
+        LOG.warn("launcher is gone before this node was ready: exiting");
+        System.exit(1);
+      }
       LOG.warn("launcher is gone: draining");
-      drain.run();
+      drainNow.run();
     }, "launcher-watch");
     watcher.setDaemon(true);
     watcher.start();

@@ -43,7 +43,11 @@ final class ChildProcess {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     // The launcher's own flags (conf/jvm.options, JAVA_OPTS, -Dapp.home): one place sets them.
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    // Except the one that writes the class-data archive at exit: the launcher writes it, and
+    // children writing the same file as they exit would only race it.
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(flag -> !flag.startsWith("-XX:ArchiveClassesAtExit"))
+        .forEach(command::add);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(com.example.template.Main.class.getName());

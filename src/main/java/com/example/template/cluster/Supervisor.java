@@ -62,12 +62,26 @@ final class Supervisor extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
-          slots.forEach(slot -> slot.current = spawn(slot));
+          for (Slot slot : slots) {
+            if (slot.current != null) {
+              watch(slot, slot.current);
+            }
+          }
           vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> heartbeat());
         });
   }
 
   // ---- starting and restarting ----
+
+  /**
+   * Forks the first child of every slot. The launcher calls it as soon as it is a cluster member,
+   * before its Vert.x is ready: the children's JVMs boot meanwhile and join a cluster that already
+   * has a master (members that all start at once spend seconds electing one). They keep reporting
+   * ready until the launcher listens.
+   */
+  void forkAll() {
+    slots.forEach(slot -> slot.current = fork(slot));
+  }
 
   private Slot.Child spawn(Slot slot) {
     Slot.Child child = fork(slot);

@@ -92,14 +92,16 @@ public final class Node {
         .setWorkerPoolName(WORKER_POOL)
         .setWorkerPoolSize(workers);
     String nodeId = nodes == null ? null : nodes.self();
-    return vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name, nodeId), workerOptions)
-        .compose(id -> {
-          workerDeployment = id;
-          return vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
-              new DeploymentOptions().setInstances(httpInstances));
-        })
-        .compose(id -> {
-          httpDeployment = id;
+    // Both at once: startup takes the longer of the two, not their sum. The node is ready only when
+    // both are up; a job request that comes in between is refused with a 503, like any other
+    // request to a node that is not ready.
+    Future<String> workersUp = vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name, nodeId), workerOptions);
+    Future<String> httpUp = vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
+        new DeploymentOptions().setInstances(httpInstances));
+    return Future.all(workersUp, httpUp)
+        .compose(deployed -> {
+          workerDeployment = deployed.resultAt(0);
+          httpDeployment = deployed.resultAt(1);
           return deployBridge();
         })
         .map(v -> {

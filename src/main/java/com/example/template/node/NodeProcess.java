@@ -53,7 +53,12 @@ public final class NodeProcess {
     Vertx vertx = started.vertx();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     try {
-      Node node = await(Node.deploy(vertx, config, name, started.nodes()));
+      // A supervised node takes its launcher's orders while it deploys, so it can report ready
+      // the moment it is.
+      ChildAgent agent = launcherId == null ? null : new ChildAgent(vertx, name, launcherId);
+      Future<Void> listening = agent == null ? Future.succeededFuture() : agent.listen();
+      Future<Node> deployed = Node.deploy(vertx, config, name, started.nodes());
+      Node node = await(Future.all(deployed, listening).map(all -> deployed.result()));
       Runnable drain = () -> node.drain()
           .eventually(vertx::close)
           .onComplete(ar -> stopped.complete(null));
@@ -61,8 +66,8 @@ public final class NodeProcess {
       // end with 143) and runs alongside other hooks that tear down what the drain still needs.
       Signal.handle(new Signal("TERM"), sig -> drain.run());
       Signal.handle(new Signal("INT"), sig -> drain.run());
-      if (launcherId != null) {
-        await(new ChildAgent(vertx, node, launcherId, drain).start());
+      if (agent != null) {
+        agent.ready(node, drain);
       }
     } catch (RuntimeException e) {
       vertx.close();

@@ -5,6 +5,9 @@ import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,16 +43,35 @@ public final class VertxFactory {
     return join(cluster, clusterFile).map(Clustered::vertx);
   }
 
+  /**
+   * Like {@link #clustered(AppConfig.Cluster, Path)}, calling {@code onMember} (on a Hazelcast
+   * thread) as soon as this JVM is a member of the cluster, before Vert.x has finished setting
+   * itself up on it.
+   */
+  public static Future<Vertx> clustered(AppConfig.Cluster cluster, Path clusterFile, Runnable onMember) {
+    Config config = hazelcastConfig(cluster, clusterFile);
+    config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.STARTED) {
+        onMember.run();
+      }
+    }));
+    return build(cluster, config).map(Clustered::vertx);
+  }
+
   /** A clustered Vert.x and its view of the cluster's members, for nodes that route jobs. */
   public record Clustered(Vertx vertx, ClusterNodes nodes) {
   }
 
   /** Like {@link #clustered}, with the members' view a {@link com.example.template.api.JobClient} needs. */
   public static Future<Clustered> join(AppConfig.Cluster cluster, Path clusterFile) {
+    return build(cluster, hazelcastConfig(cluster, clusterFile));
+  }
+
+  private static Future<Clustered> build(AppConfig.Cluster cluster, Config hazelcast) {
     VertxOptions options = options().setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host())
         .setPort(0));
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, clusterFile));
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> new Clustered(warnIfNio(vertx), new HazelcastNodes(manager)));
   }
