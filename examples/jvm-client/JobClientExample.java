@@ -1,3 +1,4 @@
+import com.example.template.Main;
 import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
@@ -8,7 +9,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -34,7 +34,9 @@ public class JobClientExample {
 
   public static void main(String[] args) throws Exception {
     Path home = Path.of(System.getProperty("app.home", ".")).toAbsolutePath().normalize();
-    configureLogging(home);
+    // Before the first logger exists, as the application does: SLF4J for Vert.x and Hazelcast,
+    // configured by conf/logback.xml.
+    Main.configureLogging(home);
     ConfigLoader loader = new ConfigLoader(home);
     AppConfig config = loader.load(args.length > 0 ? args[0] : null, System.getenv(), new JsonObject());
 
@@ -122,17 +124,6 @@ public class JobClientExample {
 
   private static String requestId() {
     return "example-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  // As the application's own Main does, before the first logger exists: Vert.x and Hazelcast log
-  // through SLF4J, configured by conf/logback.xml.
-  private static void configureLogging(Path home) {
-    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-    System.setProperty("hazelcast.logging.type", "slf4j");
-    Path logback = home.resolve("conf/logback.xml");
-    if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logback)) {
-      System.setProperty("logback.configurationFile", logback.toString());
-    }
   }
 
   private static void sleep(long ms) {

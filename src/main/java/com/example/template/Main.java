@@ -19,9 +19,12 @@ public final class Main {
     System.exit(RunCommand.execute(home, args));
   }
 
-  // Runs before the first logger exists: route Vert.x, Netty and Hazelcast through SLF4J, and
-  // read conf/logback.xml unless the user named another file.
-  private static void configureLogging(Path home) {
+  /**
+   * Routes Vert.x and Hazelcast through SLF4J and points Logback at {@code conf/logback.xml}
+   * (unless another file was named). Call it before the first logger exists; the JVM example
+   * client does too.
+   */
+  public static void configureLogging(Path home) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("hazelcast.logging.type", "slf4j");
     Path logback = home.resolve("conf/logback.xml");
