@@ -18,8 +18,8 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,10 +127,9 @@ public class RoundTrip {
     JsonObject frame = new JsonObject().put("type", "send").put("address", JobApi.BUSY)
         .put("replyAddress", "bench-" + i).put("body", new JsonObject().put("ms", 0));
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
-    DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-    out.writeInt(json.length);
-    out.write(json);
-    out.flush();
+    // One write for the length and the frame: written apart, Nagle's algorithm holds the frame
+    // until the bridge acknowledges the length (tens of milliseconds with delayed ACKs).
+    socket.getOutputStream().write(ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).array());
     DataInputStream in = new DataInputStream(socket.getInputStream());
     byte[] reply = new byte[in.readInt()];
     in.readFully(reply);
