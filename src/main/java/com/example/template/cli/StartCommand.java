@@ -1,12 +1,12 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.cluster.JvmCommand;
 import com.example.template.cluster.Launcher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,25 +54,15 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     Path log = runDir.resolve(Launcher.LOG_FILE);
-    Process launcher = new ProcessBuilder(command())
+    List<String> args = new ArrayList<>(List.of("--detached"));
+    args.addAll(options.asArguments());
+    Process launcher = new ProcessBuilder(JvmCommand.forMain(args))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
     System.out.println("launcher started, pid " + launcher.pid() + "; output in " + log);
     return awaitChildren(client, launcher, log);
-  }
-
-  private List<String> command() {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(com.example.template.Main.class.getName());
-    command.add("--detached");
-    command.addAll(options.asArguments());
-    return command;
   }
 
   private int awaitChildren(ControlClient client, Process launcher, Path log) throws InterruptedException, IOException {

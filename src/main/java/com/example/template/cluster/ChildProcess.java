@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,19 +38,7 @@ final class ChildProcess {
    * @param out where the child's prefixed output goes (the launcher's stdout)
    */
   static ChildProcess start(String name, List<String> mainArgs, PrintStream out) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    // The launcher's own flags (conf/jvm.options, JAVA_OPTS, -Dapp.home): one place sets them.
-    // Except the one that writes the class-data archive at exit: the launcher writes it, and
-    // children writing the same file as they exit would only race it.
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(flag -> !flag.startsWith("-XX:ArchiveClassesAtExit"))
-        .forEach(command::add);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(com.example.template.Main.class.getName());
-    command.addAll(mainArgs);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = new ProcessBuilder(JvmCommand.forMain(mainArgs)).redirectErrorStream(true).start();
     return new ChildProcess(name, process, out);
   }
 
