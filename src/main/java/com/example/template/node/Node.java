@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,6 @@ public final class Node {
   private final InFlightLimit inFlight;
   private final ClusterNodes nodes;
   private final JobClient jobClient;
-  private WorkerExecutor workerPool;
   private String workerDeployment;
   private String httpDeployment;
   private BridgeVerticle bridge;
@@ -82,10 +80,6 @@ public final class Node {
     int workers = AppConfig.perCore(config.jobs().workers());
     int httpInstances = AppConfig.perCore(config.http().instances());
     List<Job> jobs = List.of(new BusyJob(config.jobs().maxBusyMs()), new HashJob());
-    // Holding the pool keeps it open after the workers are undeployed, until Vert.x closes: event-bus
-    // connections that a worker opened still deliver their close events on it while Vert.x shuts
-    // down, and a pool closed with the last worker would reject them.
-    workerPool = vertx.createSharedWorkerExecutor(WORKER_POOL, workers);
     DeploymentOptions workerOptions = new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER)
         .setInstances(workers)
