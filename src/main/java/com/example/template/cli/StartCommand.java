@@ -3,13 +3,13 @@ package com.example.template.cli;
 import com.example.template.cluster.ControlClient;
 import com.example.template.cluster.JvmCommand;
 import com.example.template.cluster.Launcher;
+import com.example.template.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,13 +46,13 @@ final class StartCommand implements Callable<Integer> {
     }
     options.resolvedProcesses(); // checks the value before anything starts
     Path runDir = ControlVerb.runDir(parent.home, options.conf);
-    Files.createDirectories(runDir);
-    Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
-    ControlClient client = new ControlClient(runDir);
-    if (client.answers()) {
-      System.err.println("error: a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
+    try {
+      Launcher.claimRunDir(runDir);
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage());
       return 1;
     }
+    ControlClient client = new ControlClient(runDir);
     Path log = runDir.resolve(Launcher.LOG_FILE);
     List<String> args = new ArrayList<>(List.of("--detached"));
     args.addAll(options.asArguments());

@@ -130,6 +130,18 @@ public final class Launcher {
   }
 
   private void prepareRunDir() {
+    claimRunDir(runDir);
+    // A socket left by a launcher that was killed: nobody answers on it.
+    deleteQuietly(runDir.resolve(SOCKET_FILE));
+  }
+
+  /**
+   * Creates the run directory, readable by its owner only (the control socket's guard), and
+   * checks that no launcher already answers in it.
+   *
+   * @throws ConfigException with the line to show when it cannot be created or is taken
+   */
+  public static void claimRunDir(Path runDir) {
     try {
       Files.createDirectories(runDir);
       Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
@@ -139,8 +151,6 @@ public final class Launcher {
     if (new ControlClient(runDir).answers()) {
       throw new ConfigException("a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
     }
-    // A socket left by a launcher that was killed: nobody answers on it.
-    deleteQuietly(runDir.resolve(SOCKET_FILE));
   }
 
   private static void deleteQuietly(Path file) {
