@@ -70,6 +70,8 @@ final class BridgeConnection implements FrameReader.Listener {
     this.idleTimer = vertx.setTimer(idleTimeoutMs, this::idleCheck);
     socket.handler(this::received);
     socket.shutdownHandler(v -> drain());
+    // A reset or a failed TLS read is the client's business; the close that follows ends it here.
+    socket.exceptionHandler(failure -> LOG.debug("bridge: connection from {}: {}", socket.remoteAddress(), failure.toString()));
     socket.closeHandler(v -> {
       closed();
       onClose.run();

@@ -136,7 +136,7 @@ public record AppConfig(
             atLeast(bridge, "bridge.idleTimeoutMs", 60_000L, 1),
             atLeast(bridge, "bridge.maxConnections", 1_000, 1),
             bool(bridge, "bridge.insecure", false),
-            bridgeTls(section(bridge, "tls"))),
+            bridgeTls(bridge.getValue("tls"))),
         new Cluster(
             string(cluster, "cluster.configFile", "conf/cluster.xml"),
             string(cluster, "cluster.name", "vertx-template"),
@@ -154,7 +154,13 @@ public record AppConfig(
             atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)));
   }
 
-  private static BridgeTls bridgeTls(JsonObject tls) {
+  private static BridgeTls bridgeTls(Object section) {
+    if (section == null) {
+      return null;
+    }
+    if (!(section instanceof JsonObject tls)) {
+      throw new ConfigException("config: 'bridge.tls' must be an object");
+    }
     String certFile = optionalString(tls, "bridge.tls.certFile");
     String keyFile = optionalString(tls, "bridge.tls.keyFile");
     String clientCaFile = optionalString(tls, "bridge.tls.clientCaFile");
