@@ -45,6 +45,7 @@ final class BridgeConnection implements FrameReader.Listener {
   private final long frameTimeoutMs;
   private final long idleTimeoutMs;
   private final FrameReader reader;
+  private final Runnable onClose;
   private int awaitingAnswers;
   private boolean draining;
   private boolean closed;
@@ -66,8 +67,13 @@ final class BridgeConnection implements FrameReader.Listener {
     this.jobTimeoutMs = jobTimeoutMs;
     this.frameTimeoutMs = bridge.frameTimeoutMs();
     this.idleTimeoutMs = bridge.idleTimeoutMs();
+    this.onClose = onClose;
     this.reader = new FrameReader(BridgeVerticle.MAX_FRAME_BYTES, this);
-    this.idleTimer = vertx.setTimer(idleTimeoutMs, this::idleCheck);
+  }
+
+  /** Starts reading the connection's frames and watching its timeouts. */
+  void start() {
+    idleTimer = vertx.setTimer(idleTimeoutMs, this::idleCheck);
     socket.handler(this::received);
     socket.shutdownHandler(v -> drain());
     // A reset or a failed TLS read is the client's business; the close that follows ends it here.

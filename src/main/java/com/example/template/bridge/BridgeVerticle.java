@@ -90,6 +90,6 @@ public final class BridgeVerticle extends VerticleBase {
       return;
     }
     open++;
-    new BridgeConnection(vertx, socket, config.bridge(), config.jobs().timeoutMs(), inFlight, () -> open--);
+    new BridgeConnection(vertx, socket, config.bridge(), config.jobs().timeoutMs(), inFlight, () -> open--).start();
   }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
 final class Frames {
 
   /** The frame types a client may send; the module knew no others. */
-  static final Set<String> TYPES = Set.of("send", "publish", "register", "unregister", "ping");
+  private static final Set<String> TYPES = Set.of("send", "publish", "register", "unregister", "ping");
 
   /** The header that carries the caller's reply timeout, a number of milliseconds. */
   static final String TIMEOUT = "timeout";
