@@ -59,7 +59,12 @@ class Refused(BridgeError):
 
 
 class BridgeClient:
-    """One connection to the bridge. Not thread-safe: one request at a time per client."""
+    """One connection to the bridge. Not thread-safe: one request at a time per client.
+
+    The bridge closes a connection that stays quiet (no job in flight, no frame) for
+    bridge.idleTimeoutMs, 60 s by default: call ping() more often than that to keep one open, or
+    open a new client when the old one raises ConnectionError.
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7000, timeout_s: float = 35.0):
         # The socket timeout is a safety net; the bridge itself answers TIMEOUT after the job's.

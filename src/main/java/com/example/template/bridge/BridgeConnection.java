@@ -1,257 +1,260 @@
 package com.example.template.bridge;
 
 import com.example.template.api.JobApi;
+import com.example.template.config.AppConfig;
 import com.example.template.work.InFlightLimit;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection of the TCP bridge, standing between the socket and the bridge module:
- * every frame the client sends is checked here before the module reads it, and every frame the
- * module writes back passes here on its way out.
+ * One client connection of the TCP bridge: reads its frames, runs the jobs they ask for and
+ * writes their answers, and decides when the connection ends.
  *
- * <p>Why it exists (each measured against {@code vertx-tcp-eventbus-bridge} 5.0.7): the module
- * reads a length prefix of any size and buffers until that many bytes came; it logs a frame that
- * is not a JSON object and carries on; and a frame it cannot handle (a negative length, an
- * unknown {@code type}, a {@code timeout} header that is not a number) throws out of its parser
- * halfway through, after which it reads the rest of the stream as garbage and never answers
- * again. Here, the first malformed frame closes this connection and nothing else. It also holds
- * the node's in-flight bound for bridge jobs, as the HTTP front does for its own, and lets the
- * connection finish its jobs when the node drains.
+ * <p>A job holds one of the node's in-flight permits (shared with the HTTP front) from its frame
+ * until its answer. The connection ends on the first malformed frame, on a frame begun and not
+ * finished within {@code bridge.frameTimeoutMs} (a client that stalls mid-frame holds nothing
+ * for long), after {@code bridge.idleTimeoutMs} with no job in flight and no frame either way, or
+ * when the node drains, once its jobs in flight have answered.
  *
- * <p>All of it runs on the bridge verticle's event loop: no field needs a lock.
+ * <p>Everything runs on the bridge verticle's event loop: no field needs a lock.
  */
-final class BridgeConnection {
+final class BridgeConnection implements FrameReader.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
 
-  /** The frame types the module knows; any other makes it throw. */
-  private static final Set<String> TYPES = Set.of("send", "publish", "register", "unregister", "ping");
+  /** The longest request id taken from a caller, as on the HTTP front; a longer one is replaced. */
+  private static final int MAX_REQUEST_ID_LENGTH = 128;
 
-  /** Delivery options the module would take from the headers; not part of this API. */
-  private static final Set<String> REFUSED_HEADERS = Set.of("codecName", "localOnly");
+  private static final long NO_TIMER = -1;
 
-  private static final int LENGTH_BYTES = 4;
-  /** The shortest JSON object, {@code {}}. */
-  private static final int MIN_FRAME_BYTES = 2;
-
+  private final Vertx vertx;
   private final NetSocket socket;
-  private final NetSocket moduleView;
   private final InFlightLimit inFlight;
-  private final int maxFrameBytes;
-  private Handler<Buffer> moduleParser = frame -> { };
-  private Buffer unread = Buffer.buffer();
-  private int awaitingReplies;
+  private final long jobTimeoutMs;
+  private final long frameTimeoutMs;
+  private final long idleTimeoutMs;
+  private final FrameReader reader;
+  private final Runnable onClose;
+  private int awaitingAnswers;
   private boolean draining;
   private boolean closed;
+  private long frameTimer = NO_TIMER;
+  private long idleTimer;
+  private long lastFrameNanos = System.nanoTime();
 
   /**
-   * @param socket the client's socket
+   * @param bridge the bridge's limits
+   * @param jobTimeoutMs the longest a caller waits for a job ({@code jobs.timeoutMs})
    * @param inFlight the node's bound on jobs in flight, shared with the HTTP front
-   * @param maxFrameBytes the largest frame (without its length prefix) a client may send
+   * @param onClose called once, when the connection has closed for whatever reason
    */
-  BridgeConnection(NetSocket socket, InFlightLimit inFlight, int maxFrameBytes) {
+  BridgeConnection(Vertx vertx, NetSocket socket, AppConfig.Bridge bridge, long jobTimeoutMs, InFlightLimit inFlight,
+      Runnable onClose) {
+    this.vertx = vertx;
     this.socket = socket;
     this.inFlight = inFlight;
-    this.maxFrameBytes = maxFrameBytes;
-    this.moduleView = Intercept.calls(NetSocket.class, socket, this::moduleCall);
+    this.jobTimeoutMs = jobTimeoutMs;
+    this.frameTimeoutMs = bridge.frameTimeoutMs();
+    this.idleTimeoutMs = bridge.idleTimeoutMs();
+    this.onClose = onClose;
+    this.reader = new FrameReader(BridgeVerticle.MAX_FRAME_BYTES, this);
+  }
+
+  /** Starts reading the connection's frames and watching its timeouts. */
+  void start() {
+    idleTimer = vertx.setTimer(idleTimeoutMs, this::idleCheck);
+    socket.handler(this::received);
     socket.shutdownHandler(v -> drain());
+    // A reset or a failed TLS read is the client's business; the close that follows ends it here.
+    socket.exceptionHandler(failure -> LOG.debug("bridge: connection from {}: {}", socket.remoteAddress(), failure.toString()));
+    socket.closeHandler(v -> {
+      closed();
+      onClose.run();
+    });
   }
 
-  /** The socket as the bridge module must see it: its reads and writes pass through here. */
-  NetSocket moduleView() {
-    return moduleView;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Object moduleCall(Method method, Object[] args) {
-    if (method.getName().equals("handler") && args.length == 1) {
-      // The module's frame parser: it gets only frames that passed the checks below.
-      moduleParser = args[0] == null ? frame -> { } : (Handler<Buffer>) args[0];
-      socket.handler(args[0] == null ? null : this::received);
-      return moduleView;
-    }
-    if (method.getName().equals("write") && args.length == 1 && args[0] instanceof Buffer frame) {
-      return sent(frame);
-    }
-    return Intercept.FORWARD;
-  }
-
-  /** Bytes from the client: cut into frames, each checked, each passed on whole. */
   private void received(Buffer chunk) {
-    unread.appendBuffer(chunk);
-    int offset = 0;
-    while (!closed && unread.length() - offset >= LENGTH_BYTES) {
-      int length = unread.getInt(offset);
-      if (length < MIN_FRAME_BYTES || length > maxFrameBytes) {
-        // Refused on the prefix alone: an oversized frame is never buffered.
-        close("a length prefix of " + length + " (a frame holds " + MIN_FRAME_BYTES + " to " + maxFrameBytes + " bytes)");
-        return;
-      }
-      if (unread.length() - offset < LENGTH_BYTES + length) {
-        break;
-      }
-      frame(unread.getBuffer(offset, offset + LENGTH_BYTES + length));
-      offset += LENGTH_BYTES + length;
+    int frames = reader.read(chunk);
+    if (closed) {
+      return;
     }
-    if (!closed) {
-      // Keep only the start of the next frame, once per chunk rather than once per frame.
-      unread = offset == unread.length() ? Buffer.buffer() : unread.getBuffer(offset, unread.length());
+    if (!reader.midFrame()) {
+      cancelFrameTimer();
+    } else if (frames > 0 || frameTimer == NO_TIMER) {
+      // A new frame began in this chunk: its own time starts now.
+      cancelFrameTimer();
+      frameTimer = vertx.setTimer(frameTimeoutMs, timer -> {
+        frameTimer = NO_TIMER;
+        close("a frame not completed within " + frameTimeoutMs + " ms (bridge.frameTimeoutMs)");
+      });
     }
   }
 
-  private void frame(Buffer frame) {
-    JsonObject message = jsonObject(frame.slice(LENGTH_BYTES, frame.length()));
-    String problem = message == null ? "a frame that is not a JSON object" : malformation(message);
-    if (problem != null) {
-      close(problem);
-      return;
-    }
-    String type = message.getString("type");
-    String address = message.getString("address");
-    if (address == null && !type.equals("ping")) {
-      // The module's own answer, without the ERROR it logs for a client's mistake.
-      error("missing_address");
-      return;
-    }
-    if (type.equals("publish")) {
-      // A job runs once and answers once; a publish would run it on every worker of the cluster.
-      error("access_denied");
-      return;
-    }
-    if (type.equals("send") && JobApi.PUBLIC_ADDRESSES.contains(address)) {
-      String replyAddress = message.getString("replyAddress");
-      if (replyAddress == null) {
-        // Without a reply address nobody learns the outcome, and the job escapes the bound.
-        error("missing_reply_address");
-        return;
-      }
-      if (draining || !inFlight.tryAcquire()) {
-        refuse(address, replyAddress, draining ? "the node is draining, retry shortly" : "too many jobs in flight, retry shortly");
-        return;
-      }
-      awaitingReplies++;
-      forwardJob(frame);
-      return;
-    }
-    moduleParser.handle(frame);
-  }
-
-  // A job holds its permit until its answer goes out; if the module fails before sending it on,
-  // no answer will come, so the permit is given back here.
-  private void forwardJob(Buffer frame) {
+  @Override
+  public void frame(Buffer payload) {
+    lastFrameNanos = System.nanoTime();
+    Frames.Inbound frame;
     try {
-      moduleParser.handle(frame);
-    } catch (RuntimeException e) {
-      awaitingReplies--;
-      inFlight.release();
-      LOG.error("bridge: the module failed on a job from {}", socket.remoteAddress(), e);
-      close("a frame the bridge could not forward");
+      frame = Frames.read(payload);
+    } catch (Frames.Malformed e) {
+      close(e.getMessage());
+      return;
+    }
+    if (frame.type().equals("ping")) {
+      write(Frames.pong());
+    } else if (frame.address() == null) {
+      write(Frames.refused("missing_address"));
+    } else if (!frame.type().equals("send") || !JobApi.PUBLIC_ADDRESSES.contains(frame.address())) {
+      // No client may listen to any address, nor publish: a job runs once and answers once. A
+      // send reaches the public job addresses and nothing else (never supervisor.* or a node's own).
+      write(Frames.refused("access_denied"));
+    } else if (frame.replyAddress() == null) {
+      // Without a reply address nobody learns the outcome, and the job would escape the bound.
+      write(Frames.refused("missing_reply_address"));
+    } else {
+      job(frame);
     }
   }
 
-  /** Why the module could not handle this frame safely, or null when it can. */
-  private static String malformation(JsonObject message) {
-    if (!(message.getValue("type") instanceof String type) || !TYPES.contains(type)) {
-      return "a frame whose type is not one of " + TYPES;
-    }
-    for (String field : new String[] {"address", "replyAddress"}) {
-      if (message.containsKey(field) && !(message.getValue(field) instanceof String)) {
-        return "a frame whose '" + field + "' is not a string";
-      }
-    }
-    Object headers = message.getValue("headers");
-    if (headers == null) {
-      return null;
-    }
-    if (!(headers instanceof JsonObject fields)) {
-      return "a frame whose 'headers' is not an object";
-    }
-    for (Map.Entry<String, Object> header : fields) {
-      if (header.getKey().equals("timeout")) {
-        if (!(header.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
-          return "a 'timeout' header that is not a whole number of milliseconds";
-        }
-      } else if (REFUSED_HEADERS.contains(header.getKey()) || !(header.getValue() instanceof String)) {
-        return "a header '" + header.getKey() + "' that is not a string";
-      }
-    }
-    return null;
+  @Override
+  public void badLength(int length) {
+    close("a length prefix of " + length + " (a frame holds " + FrameReader.MIN_FRAME_BYTES + " to "
+        + BridgeVerticle.MAX_FRAME_BYTES + " bytes)");
   }
 
-  private static JsonObject jsonObject(Buffer json) {
-    try {
-      return new JsonObject(json);
-    } catch (DecodeException | ClassCastException e) {
-      return null;
+  private void job(Frames.Inbound frame) {
+    if (draining || !inFlight.tryAcquire()) {
+      write(Frames.overloaded(frame.address(), frame.replyAddress(),
+          draining ? "the node is draining, retry shortly" : "too many jobs in flight, retry shortly"));
+      return;
     }
+    awaitingAnswers++;
+    vertx.eventBus().request(frame.address(), frame.body(), deliveryOptions(frame.headers()))
+        .onComplete(answer -> answered(frame, answer));
   }
 
   /**
-   * A frame the module writes to the client. Every job the module forwarded ends in exactly one
-   * frame that names its reply address (the reply, or the failure): that frame frees its permit.
+   * What the HTTP front gives its own jobs: a request id (echoed in the reply's headers) unless the
+   * caller sent a usable one, a deadline unless the caller set one, and a reply timeout no longer
+   * than the node's. Other headers are not passed on: no job reads them.
    */
-  private Future<Void> sent(Buffer frame) {
-    if (awaitingReplies > 0 && namesAnAddress(frame)) {
-      awaitingReplies--;
-      inFlight.release();
+  private DeliveryOptions deliveryOptions(JsonObject headers) {
+    long timeoutMs = jobTimeoutMs;
+    String requestId = null;
+    String deadline = null;
+    if (headers != null) {
+      if (headers.getValue(Frames.TIMEOUT) instanceof Number asked) {
+        timeoutMs = Math.min(asked.longValue(), jobTimeoutMs);
+      }
+      requestId = headers.getString(JobApi.HEADER_REQUEST_ID);
+      deadline = headers.getString(JobApi.HEADER_DEADLINE);
     }
-    Future<Void> written = socket.write(frame);
-    if (draining && awaitingReplies == 0 && !closed) {
-      closed = true;
-      socket.end();
+    if (requestId == null || requestId.isBlank() || requestId.length() > MAX_REQUEST_ID_LENGTH) {
+      requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
-    return written;
+    if (deadline == null) {
+      deadline = Long.toString(System.currentTimeMillis() + timeoutMs);
+    }
+    return new DeliveryOptions()
+        .setSendTimeout(timeoutMs)
+        .addHeader(JobApi.HEADER_REQUEST_ID, requestId)
+        .addHeader(JobApi.HEADER_DEADLINE, deadline);
   }
 
-  private static boolean namesAnAddress(Buffer frame) {
-    JsonObject message = jsonObject(frame.slice(LENGTH_BYTES, frame.length()));
-    return message != null && message.containsKey("address");
+  private void answered(Frames.Inbound frame, AsyncResult<Message<Object>> answer) {
+    awaitingAnswers--;
+    inFlight.release();
+    if (closed) {
+      return;
+    }
+    if (answer.succeeded()) {
+      write(Frames.reply(frame.replyAddress(), answer.result()));
+    } else if (answer.cause() instanceof ReplyException failure) {
+      write(Frames.failure(frame.address(), frame.replyAddress(), failure));
+    } else {
+      LOG.error("bridge: {} failed outside the event bus", frame.address(), answer.cause());
+      write(Frames.failure(frame.address(), frame.replyAddress(),
+          new ReplyException(ReplyFailure.RECIPIENT_FAILURE, JobApi.INTERNAL_ERROR, "internal error")));
+    }
+    if (draining && awaitingAnswers == 0) {
+      end();
+    }
   }
 
-  /** A job refused before it ran: the same failure frame the module writes for a failed job. */
-  private void refuse(String address, String replyAddress, String reason) {
-    writeFrame(new JsonObject()
-        .put("type", "err")
-        .put("address", replyAddress)
-        .put("sourceAddress", address)
-        .put("failureCode", JobApi.OVERLOADED)
-        .put("failureType", "RECIPIENT_FAILURE")
-        .put("message", reason));
+  private void write(Buffer frame) {
+    lastFrameNanos = System.nanoTime();
+    socket.write(frame);
   }
 
-  /** An error frame that answers no job: the connection stays open. */
-  private void error(String message) {
-    writeFrame(new JsonObject().put("type", "err").put("message", message));
-  }
-
-  private void writeFrame(JsonObject message) {
-    Buffer json = message.toBuffer();
-    socket.write(Buffer.buffer(LENGTH_BYTES + json.length()).appendInt(json.length()).appendBuffer(json));
+  /**
+   * Closes the connection once it has been quiet for the idle timeout: no job in flight, no frame
+   * either way. One timer at a time, pushed back rather than reset on every frame.
+   */
+  private void idleCheck(long timer) {
+    if (closed) {
+      return;
+    }
+    if (awaitingAnswers > 0 || reader.midFrame()) {
+      // Not idle: waiting for an answer, or for the rest of a frame (which has its own timeout).
+      idleTimer = vertx.setTimer(idleTimeoutMs, this::idleCheck);
+      return;
+    }
+    long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastFrameNanos);
+    if (quietMs < idleTimeoutMs) {
+      idleTimer = vertx.setTimer(idleTimeoutMs - quietMs, this::idleCheck);
+      return;
+    }
+    LOG.debug("bridge: closing the connection from {}: idle for {} ms", socket.remoteAddress(), quietMs);
+    closed();
+    socket.close();
   }
 
   /** The node is draining: finish the jobs in flight, take no new ones, then close. */
   private void drain() {
     draining = true;
-    if (awaitingReplies == 0 && !closed) {
-      closed = true;
+    if (awaitingAnswers == 0) {
+      end();
+    }
+  }
+
+  private void end() {
+    if (!closed) {
+      closed();
       socket.end();
     }
   }
 
   private void close(String problem) {
+    if (!closed) {
+      LOG.info("bridge: closing the connection from {}: {}", socket.remoteAddress(), problem);
+      closed();
+      socket.close();
+    }
+  }
+
+  // Reads and timers stop at once; jobs in flight keep their permits until they answer.
+  private void closed() {
     closed = true;
-    unread = Buffer.buffer();
-    LOG.info("bridge: closing the connection from {}: {}", socket.remoteAddress(), problem);
-    socket.close();
+    reader.stop();
+    cancelFrameTimer();
+    vertx.cancelTimer(idleTimer);
+  }
+
+  private void cancelFrameTimer() {
+    if (frameTimer != NO_TIMER) {
+      vertx.cancelTimer(frameTimer);
+      frameTimer = NO_TIMER;
+    }
   }
 }

@@ -4,49 +4,44 @@ import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.ext.bridge.BridgeEventType;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The TCP event-bus bridge: how a service that is not on the JVM calls the jobs. It speaks the
- * bridge module's protocol (a 4-byte big-endian length, then a JSON frame), lets frames reach the
- * public job addresses of {@link JobApi} and nothing else (never the cluster's
- * {@code supervisor.*} control addresses), and lets no client listen to any address.
+ * protocol of Vert.x's TCP event-bus bridge (a 4-byte big-endian length, then a JSON frame), so
+ * the upstream clients of other languages work unchanged, lets frames reach the public job
+ * addresses of {@link JobApi} and nothing else (never the cluster's {@code supervisor.*} control
+ * addresses, nor a node's own), and lets no client listen to any address.
  *
- * <p>Each connection is guarded by a {@link BridgeConnection}: a malformed frame closes that
- * connection only. {@code docs/EVENTBUS.md} is the protocol as clients see it.
+ * <p>Each connection is a {@link BridgeConnection}; at most {@code bridge.maxConnections} are open
+ * at once. One instance, so every connection lives on this verticle's event loop.
+ * {@code docs/EVENTBUS.md} is the protocol as clients see it.
  */
 public final class BridgeVerticle extends VerticleBase {
 
   /** The largest frame a client may send, in bytes after the length prefix. A job's JSON is tiny. */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
 
-  /** The longest request id taken from a caller, as on the HTTP front; a longer one is replaced. */
-  private static final int MAX_REQUEST_ID_LENGTH = 128;
-
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+
+  /** While the bridge is full, at most one WARN a minute says so; each refusal is a DEBUG line. */
+  private static final long FULL_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final AppConfig config;
   private final InFlightLimit inFlight;
   private NetServer server;
+  private int open;
+  private long lastFullWarning = System.nanoTime() - FULL_WARNING_INTERVAL_NANOS;
 
   /**
-   * @param config the node's config: {@code bridge} for the listener, {@code jobs.timeoutMs} for
-   *     the longest a bridge caller waits, {@code drain.graceMs} for how long a drain waits
+   * @param config the node's config: {@code bridge} for the listener and its limits,
+   *     {@code jobs.timeoutMs} for the longest a bridge caller waits, {@code drain.graceMs} for how
+   *     long a drain waits
    * @param inFlight the node's bound on jobs in flight, shared with the HTTP front
    */
   public BridgeVerticle(AppConfig config, InFlightLimit inFlight) {
@@ -54,22 +49,17 @@ public final class BridgeVerticle extends VerticleBase {
     this.inFlight = inFlight;
   }
 
-  /** Completes once the bridge listens. */
+  /** Completes once the bridge listens; fails with a {@code ConfigException} off loopback without TLS. */
   @Override
   public Future<?> start() {
-    BridgeOptions permitted = new BridgeOptions();
-    JobApi.PUBLIC_ADDRESSES.forEach(address -> permitted.addInboundPermitted(new PermittedOptions().setAddress(address)));
-    NetServerOptions listener = new NetServerOptions()
-        .setHost(config.bridge().host())
-        .setPort(config.bridge().port())
-        // Cluster children share the bridge's port as they share the HTTP port.
-        .setReusePort(config.http().reusePort());
-    TcpEventBusBridge bridge = TcpEventBusBridge.create(capturingServer(vertx), permitted, listener, this::onEvent);
-    Handler<NetSocket> moduleHandler = server.connectHandler();
-    server.connectHandler(socket ->
-        moduleHandler.handle(new BridgeConnection(socket, inFlight, MAX_FRAME_BYTES).moduleView()));
-    return bridge.listen().onSuccess(listening -> LOG.info("bridge listening on {}:{}, permits {}",
-        config.bridge().host(), server.actualPort(), JobApi.PUBLIC_ADDRESSES));
+    // Off the event loop: telling whether the host is loopback may look a name up.
+    return vertx.executeBlocking(() -> BridgeListener.options(config.bridge(), config.http().reusePort()))
+        .compose(options -> {
+          server = vertx.createNetServer(options).connectHandler(this::connected);
+          return server.listen();
+        })
+        .onSuccess(listening -> LOG.info("bridge listening on {}:{}{}, permits {}", config.bridge().host(),
+            server.actualPort(), config.bridge().tls() == null ? "" : " (TLS)", JobApi.PUBLIC_ADDRESSES));
   }
 
   /**
@@ -78,7 +68,7 @@ public final class BridgeVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.drain().graceMs(), TimeUnit.MILLISECONDS);
+    return server == null ? Future.succeededFuture() : server.shutdown(config.drain().graceMs(), TimeUnit.MILLISECONDS);
   }
 
   /** The port the bridge listens on (the real one when {@code bridge.port} is 0). */
@@ -86,44 +76,20 @@ public final class BridgeVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  // The module creates its server itself; this Vert.x hands it the real one and keeps hold of it,
-  // so connections can be guarded and the bound port read.
-  private Vertx capturingServer(Vertx real) {
-    return Intercept.calls(Vertx.class, real, (method, args) -> {
-      if (method.getName().equals("createNetServer") && args.length == 1) {
-        server = real.createNetServer((NetServerOptions) args[0]);
-        return server;
+  private void connected(NetSocket socket) {
+    int max = config.bridge().maxConnections();
+    if (open >= max) {
+      // Refused after the accept: the kernel took it, so the way to say no is to close it.
+      long now = System.nanoTime();
+      if (now - lastFullWarning >= FULL_WARNING_INTERVAL_NANOS) {
+        lastFullWarning = now;
+        LOG.warn("bridge: {} connections open, the most bridge.maxConnections allows; closing new ones", open);
       }
-      return Intercept.FORWARD;
-    });
-  }
-
-  /** The module's hook, called for each frame that passed the connection's checks. */
-  private void onEvent(BridgeEvent event) {
-    if (event.type() == BridgeEventType.SEND) {
-      stamp(event.getRawMessage());
+      LOG.debug("bridge: closing the connection from {}: {} connections open", socket.remoteAddress(), open);
+      socket.close();
+      return;
     }
-    event.complete(true);
-  }
-
-  /**
-   * Gives a job from the bridge what the HTTP front gives its own: a request id (echoed in the
-   * reply's headers) unless the caller sent a usable one, a deadline unless the caller set one, and a reply
-   * timeout no longer than the node's. The module reads the frame after this hook, so editing it in
-   * place is how the headers reach the job.
-   */
-  private void stamp(JsonObject frame) {
-    long nodeTimeoutMs = config.jobs().timeoutMs();
-    JsonObject headers = frame.getJsonObject("headers", new JsonObject());
-    long timeoutMs = Math.min(headers.getLong("timeout", nodeTimeoutMs), nodeTimeoutMs);
-    headers.put("timeout", timeoutMs);
-    String requestId = headers.getString(JobApi.HEADER_REQUEST_ID);
-    if (requestId == null || requestId.isBlank() || requestId.length() > MAX_REQUEST_ID_LENGTH) {
-      headers.put(JobApi.HEADER_REQUEST_ID, Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    }
-    if (!headers.containsKey(JobApi.HEADER_DEADLINE)) {
-      headers.put(JobApi.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + timeoutMs));
-    }
-    frame.put("headers", headers);
+    open++;
+    new BridgeConnection(vertx, socket, config.bridge(), config.jobs().timeoutMs(), inFlight, () -> open--).start();
   }
 }

@@ -53,8 +53,24 @@ public record AppConfig(
    * @param enabled whether the TCP event-bus bridge listens
    * @param host the address it binds; loopback unless other hosts must reach it
    * @param port its port
+   * @param frameTimeoutMs a connection whose frame has begun but not ended within this is closed
+   * @param idleTimeoutMs a connection with no job in flight and no frame either way for this long is closed
+   * @param maxConnections connections the node's bridge holds at once; a connection beyond it is closed
+   * @param insecure off loopback, run without TLS anyway (logged at every start)
+   * @param tls the TLS listener, or null for plain TCP
    */
-  public record Bridge(boolean enabled, String host, int port) {
+  public record Bridge(boolean enabled, String host, int port, long frameTimeoutMs, long idleTimeoutMs,
+      int maxConnections, boolean insecure, BridgeTls tls) {
+  }
+
+  /**
+   * PEM files, each an absolute path or relative to the application home.
+   *
+   * @param certFile the bridge's certificate (chain)
+   * @param keyFile its private key
+   * @param clientCaFile the CA certificates a client's certificate must chain to; null = clients show none
+   */
+  public record BridgeTls(String certFile, String keyFile, String clientCaFile) {
   }
 
   /**
@@ -125,7 +141,12 @@ public record AppConfig(
         new Bridge(
             bool(bridge, "bridge.enabled", false),
             string(bridge, "bridge.host", "127.0.0.1"),
-            port(bridge, "bridge.port", 7000)),
+            port(bridge, "bridge.port", 7000),
+            atLeast(bridge, "bridge.frameTimeoutMs", 5_000L, 1),
+            atLeast(bridge, "bridge.idleTimeoutMs", 60_000L, 1),
+            atLeast(bridge, "bridge.maxConnections", 1_000, 1),
+            bool(bridge, "bridge.insecure", false),
+            bridgeTls(bridge.getValue("tls"))),
         new Cluster(
             string(cluster, "cluster.configFile", "conf/cluster.xml"),
             string(cluster, "cluster.name", "vertx-template"),
@@ -141,6 +162,33 @@ public record AppConfig(
             atLeast(supervisor, "supervisor.maxBackoffMs", 15_000L, 0),
             atLeast(supervisor, "supervisor.crashLoopLimit", 5, 1),
             atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)));
+  }
+
+  private static BridgeTls bridgeTls(Object section) {
+    if (section == null) {
+      return null;
+    }
+    if (!(section instanceof JsonObject tls)) {
+      throw new ConfigException("config: 'bridge.tls' must be an object");
+    }
+    String certFile = optionalString(tls, "bridge.tls.certFile");
+    String keyFile = optionalString(tls, "bridge.tls.keyFile");
+    String clientCaFile = optionalString(tls, "bridge.tls.clientCaFile");
+    if (certFile == null && keyFile == null && clientCaFile == null) {
+      return null;
+    }
+    if (certFile == null || keyFile == null) {
+      throw new ConfigException("config: 'bridge.tls' needs both 'certFile' and 'keyFile'");
+    }
+    return new BridgeTls(certFile, keyFile, clientCaFile);
+  }
+
+  private static String optionalString(JsonObject json, String path) {
+    Object value = json.getValue(path.substring(path.lastIndexOf('.') + 1));
+    if (value == null || value instanceof String s && !s.isBlank()) {
+      return (String) value;
+    }
+    throw new ConfigException("config: '" + path + "' must be a non-empty string");
   }
 
   private static JsonObject section(JsonObject json, String name) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,7 @@ public final class ConfigLoader {
     JsonObject json = confArg == null ? readFile(home.resolve(DEFAULT_FILE), false) : readArgument(confArg);
     applyEnvironment(json, env);
     json.mergeIn(flags, true);
+    resolveBridgeFiles(json);
     return AppConfig.fromJson(json);
   }
 
@@ -61,6 +63,18 @@ public final class ConfigLoader {
   /** Whether there is a {@code conf/config.json} to read, when no {@code -conf} names another. */
   public boolean hasDefaultFile() {
     return Files.exists(home.resolve(DEFAULT_FILE));
+  }
+
+  // The bridge's TLS files, like the cluster file, are relative to the home, wherever the node was
+  // started from; the bridge reads them as given.
+  private void resolveBridgeFiles(JsonObject json) {
+    if (json.getValue("bridge") instanceof JsonObject bridge && bridge.getValue("tls") instanceof JsonObject tls) {
+      for (String key : List.of("certFile", "keyFile", "clientCaFile")) {
+        if (tls.getValue(key) instanceof String file && !file.isBlank()) {
+          tls.put(key, home.resolve(file).toString());
+        }
+      }
+    }
   }
 
   /** Resolves a path from the config against the application home. */

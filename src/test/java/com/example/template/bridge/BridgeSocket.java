@@ -26,11 +26,24 @@ public final class BridgeSocket implements AutoCloseable {
   private final DataOutputStream out;
 
   public BridgeSocket(int port) {
+    this(plain(port));
+  }
+
+  /** A client over a socket already connected to the bridge: a TLS one, for instance. */
+  BridgeSocket(Socket connected) {
     try {
-      socket = new Socket("127.0.0.1", port);
+      socket = connected;
       socket.setSoTimeout(READ_TIMEOUT_MS);
       in = new DataInputStream(socket.getInputStream());
       out = new DataOutputStream(socket.getOutputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Socket plain(int port) {
+    try {
+      return new Socket("127.0.0.1", port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

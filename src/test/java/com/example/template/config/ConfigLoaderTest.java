@@ -179,7 +179,15 @@ class ConfigLoaderTest {
         Arguments.of("{\"jobs\":{\"workers\":3000000000}}", "config: 'jobs.workers' must be between 0 and 2147483647, got 3000000000"),
         Arguments.of("{\"drain\":{\"graceMs\":null}}", "config: 'drain.graceMs' must be a whole number, got null"),
         Arguments.of("{\"bridge\":{\"enabled\":\"yes\"}}", "config: 'bridge.enabled' must be true or false"),
-        Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"));
+        Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"),
+        Arguments.of("{\"bridge\":{\"frameTimeoutMs\":0}}", "config: 'bridge.frameTimeoutMs' must be between 1 and"),
+        Arguments.of("{\"bridge\":{\"idleTimeoutMs\":-1}}", "config: 'bridge.idleTimeoutMs' must be between 1 and"),
+        Arguments.of("{\"bridge\":{\"maxConnections\":0}}", "config: 'bridge.maxConnections' must be between 1 and"),
+        Arguments.of("{\"bridge\":{\"insecure\":\"yes\"}}", "config: 'bridge.insecure' must be true or false"),
+        Arguments.of("{\"bridge\":{\"tls\":true}}", "config: 'bridge.tls' must be an object"),
+        Arguments.of("{\"bridge\":{\"tls\":{\"certFile\":\"a.pem\"}}}", "config: 'bridge.tls' needs both 'certFile' and 'keyFile'"),
+        Arguments.of("{\"bridge\":{\"tls\":{\"certFile\":\"a.pem\",\"keyFile\":\"\"}}}",
+            "config: 'bridge.tls.keyFile' must be a non-empty string"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -245,6 +253,16 @@ class ConfigLoaderTest {
 
     assertThat(new ConfigLoader(home).runDir(null)).isEqualTo(home.resolve("run"));
     assertThat(new ConfigLoader(home).runDir("{bad")).isEqualTo(home.resolve("run"));
+  }
+
+  @Test
+  void theBridgesTlsFilesAreRelativeToTheHome() {
+    AppConfig config = new ConfigLoader(home).load(
+        "{\"bridge\":{\"tls\":{\"certFile\":\"tls/bridge.pem\",\"keyFile\":\"/etc/bridge/key.pem\"}}}", Map.of(), NO_FLAGS);
+
+    assertThat(config.bridge().tls().certFile()).isEqualTo(home.resolve("tls/bridge.pem").toString());
+    assertThat(config.bridge().tls().keyFile()).as("an absolute path stays").isEqualTo("/etc/bridge/key.pem");
+    assertThat(config.bridge().tls().clientCaFile()).isNull();
   }
 
   @Test
