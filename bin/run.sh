@@ -25,9 +25,11 @@ copies="$home/run/jars"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 readonly EXIT_BUILD_FAILED=4
 
+# What builds: running (no verb), start and reload. What records the class-data archive: running.
 case "${1:-}" in
-  list|show|logs|stop|monit|-h|--help|-V|--version) builds=false ;;
-  *) builds=true ;;
+  list|show|logs|stop|monit|-h|--help|-V|--version) builds=false runs=false ;;
+  start|reload) builds=true runs=false ;;
+  *) builds=true runs=true ;;
 esac
 
 needs_build() {
@@ -98,12 +100,12 @@ fi
 # an archive when it exits; later runs map them instead of loading them (start to first 200 went
 # from about 1.0 s to 0.65 s here). One archive per JDK, since an archive only fits the JVM that
 # wrote it; the JVM falls back to loading classes normally if it does not fit.
-# A verb (start, list, ...) loads few classes, so it uses the archive but never records it.
+# A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it.
 archive="$home/target/app-cds-$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1).jsa"
 cds=()
 if [[ -f "$archive" && "$archive" -nt "$jar" ]]; then
   cds=("-XX:SharedArchiveFile=$archive")
-elif [[ -f "$jar" && ! "${1:-}" =~ ^(start|stop|list|show|reload|logs|monit)$ ]]; then
+elif [[ -f "$jar" && "$runs" == true ]]; then
   cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds=error")
 fi
 
