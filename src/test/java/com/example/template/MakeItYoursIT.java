@@ -112,7 +112,9 @@ class MakeItYoursIT {
     List<String> left = git("grep", "-n", "-i", "-F", "-e", oldPackage, "-e", oldArtifact, "-e", oldPackage.replace('.', '/'));
     assertThat(left).as("only the note of origin names what was renamed").allMatch(line -> line.contains("Note of origin:"));
     if (demo) {
-      assertThat(git("grep", "-l", "DemoRoutes", "--", "src", "conf")).isEmpty();
+      assertThat(git("ls-files", "*DemoRoutes*")).as("the demo and its test").isEmpty();
+      assertThat(Files.readString(copy.resolve("src/main/java/org/sample/billing/http/Routes.java"))).doesNotContain("DemoRoutes");
+      assertThat(Files.readString(copy.resolve("src/main/java/org/sample/billing/config/AppConfig.java"))).doesNotContain("Demo");
       assertThat(Files.readString(copy.resolve("README.md"))).doesNotContain("<!-- demo -->", "/demo/block");
       assertThat(Files.readString(copy.resolve("conf/config.json"))).doesNotContain("\"demo\"");
     }
