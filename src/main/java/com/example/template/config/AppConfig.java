@@ -102,8 +102,18 @@ public record AppConfig(
     return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
   }
 
-  /** Reads the typed configuration out of the merged JSON, checking every bound. */
+  /**
+   * Reads the typed configuration out of the merged JSON, checking every bound, and refuses a key
+   * that nothing here reads.
+   */
   static AppConfig fromJson(JsonObject json) {
+    KnownKeys keys = new KnownKeys(json);
+    AppConfig config = read(keys.view());
+    keys.rejectUnread();
+    return config;
+  }
+
+  private static AppConfig read(JsonObject json) {
     JsonObject http = section(json, "http");
     JsonObject jobs = section(json, "jobs");
     JsonObject drain = section(json, "drain");
@@ -184,7 +194,9 @@ public record AppConfig(
   private static JsonObject section(JsonObject json, String name) {
     Object value = json.getValue(name);
     if (value == null) {
-      return new JsonObject();
+      // Put in and read back: an absent section is an empty one, whose keys still count as known.
+      json.put(name, new JsonObject());
+      return json.getJsonObject(name);
     }
     if (value instanceof JsonObject object) {
       return object;
