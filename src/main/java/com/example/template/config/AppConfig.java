@@ -45,8 +45,11 @@ public record AppConfig(
   public record Drain(long graceMs, long closeWindowMs) {
   }
 
-  /** @param blockRouteEnabled whether {@code GET /demo/block} exists; delete it in a real service */
-  public record Demo(boolean blockRouteEnabled) {
+  /**
+   * @param blockRouteEnabled whether {@code GET /demo/block} exists; delete it in a real service
+   * @param maxMs the largest {@code ms} the demo route accepts: it blocks an event loop that long
+   */
+  public record Demo(boolean blockRouteEnabled, long maxMs) {
   }
 
   /**
@@ -111,7 +114,9 @@ public record AppConfig(
         new Drain(
             atLeast(drain, "drain.graceMs", 10_000L, 0),
             atLeast(drain, "drain.closeWindowMs", 1_000L, 0)),
-        new Demo(bool(demo, "demo.blockRouteEnabled", true)),
+        new Demo(
+            bool(demo, "demo.blockRouteEnabled", false),
+            atLeast(demo, "demo.maxMs", 5_000L, 0)),
         new Bridge(
             bool(bridge, "bridge.enabled", false),
             string(bridge, "bridge.host", "127.0.0.1"),

@@ -33,9 +33,7 @@ public final class Routes {
     router.post("/work/hash")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(jobs::hash);
-    if (config.demo().blockRouteEnabled()) {
-      router.get("/demo/block").handler(new DemoRoutes(config.jobs().maxBusyMs())::block);
-    }
+    DemoRoutes.mount(router, config.demo());
     router.get("/health/live").handler(HealthCheckHandler.create(vertx)
         .register("alive", promise -> promise.complete(Status.OK())));
     router.get("/health/ready").handler(HealthCheckHandler.create(vertx)

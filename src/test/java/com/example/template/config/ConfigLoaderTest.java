@@ -34,7 +34,6 @@ class ConfigLoaderTest {
     assertThat(config.http().instances()).isZero();
     assertThat(config.jobs().workers()).isZero();
     assertThat(config.jobs().maxInFlight()).isPositive();
-    assertThat(config.demo().blockRouteEnabled()).isTrue();
     assertThat(config.bridge().enabled()).isFalse();
     assertThat(AppConfig.perCore(config.http().instances())).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
@@ -179,7 +178,6 @@ class ConfigLoaderTest {
         Arguments.of("{\"jobs\":{\"timeoutMs\":1.5}}", "config: 'jobs.timeoutMs' must be a whole number, got 1.5"),
         Arguments.of("{\"jobs\":{\"workers\":3000000000}}", "config: 'jobs.workers' must be between 0 and 2147483647, got 3000000000"),
         Arguments.of("{\"drain\":{\"graceMs\":null}}", "config: 'drain.graceMs' must be a whole number, got null"),
-        Arguments.of("{\"demo\":{\"blockRouteEnabled\":\"yes\"}}", "config: 'demo.blockRouteEnabled' must be true or false"),
         Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"));
   }
 
