@@ -43,7 +43,7 @@ final class DemoRoutes {
       return;
     }
     long started = System.nanoTime();
-    BusyLoop.spin(ms); // blocks the event loop: the point of this route
+    BusyLoop.spin(ms, () -> false); // blocks the event loop: the point of this route
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject()
             .put("ms", ms)

@@ -22,7 +22,11 @@ final class Failures {
 
   void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ReplyException reply) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      // Answered already, or the client left (its job was cancelled): nobody is left to tell.
+      LOG.debug("{} {} failed after its answer or its client was gone: {}",
+          ctx.request().method(), ctx.request().path(), String.valueOf(failure));
+    } else if (failure instanceof ReplyException reply) {
       replyFailure(ctx, reply);
     } else if (failure instanceof HttpException http) {
       send(ctx, http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));

@@ -56,12 +56,13 @@ public final class Routes {
   // While draining, every answer tells the client to close its keep-alive connection and then
   // closes it, so the client leaves on a response instead of meeting a closed socket on its next
   // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
+  // The close goes through vert.x-web's end handlers, which the job routes use too: a response
+  // end handler of our own would replace theirs, or be replaced.
   private static void lifecycle(RoutingContext ctx, NodeState state) {
     state.countRequest();
     if (state.draining()) {
-      ctx.response()
-          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-          .endHandler(v -> ctx.request().connection().close());
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      ctx.addEndHandler(ended -> ctx.request().connection().close());
     }
     ctx.next();
   }
