@@ -64,6 +64,7 @@ public final class NodeProcess {
       // end with 143) and runs alongside other hooks that tear down what the drain still needs.
       Signal.handle(new Signal("TERM"), sig -> drain.run());
       Signal.handle(new Signal("INT"), sig -> drain.run());
+      TestHooks.installIfAsked(node);
       if (agent != null) {
         agent.ready(node, drain);
       }
