@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A periodic sweep on the verticle's event loop checks every connection about ten times per
- * shortest limit. That costs a request two field writes, where a timer per request would cost a
- * timer set and cancelled on the hot path. HTTP/2 streams have their own framing and are left to
- * Vert.x's idle timeout and stream limits.
+ * shortest limit, and its clock is the time of the last sweep. That costs a request a map look-up
+ * and a few field writes, where a timer per request would cost a timer set and cancelled on the
+ * hot path; a limit is enforced up to two sweeps (a fifth of it) late, never early. HTTP/2
+ * streams have their own framing and are left to Vert.x's idle timeout and stream limits.
  *
  * <p>It also holds the node's cap on open connections ({@code http.maxConnections}): beyond it a
  * new connection is closed at once, before the process runs out of file descriptors (measured:
@@ -57,7 +58,9 @@ final class Connections {
   private final long idleNanos;
   private final long bodyNanos;
   private final long sweepMs;
+  private final long sweepNanos;
   private final Map<HttpConnection, Tracked> open = new HashMap<>();
+  private long now = System.nanoTime(); // as of the last sweep
   private boolean refusing;
 
   Connections(AppConfig.Http http, NodeState state) {
@@ -68,11 +71,12 @@ final class Connections {
     this.bodyNanos = TimeUnit.MILLISECONDS.toNanos(http.bodyTimeoutMs());
     long shortest = Math.min(http.headTimeoutMs(), Math.min(http.idleTimeoutMs(), http.bodyTimeoutMs()));
     this.sweepMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, shortest / 10));
+    this.sweepNanos = TimeUnit.MILLISECONDS.toNanos(sweepMs);
   }
 
   /** Starts the sweep on the calling verticle's event loop; Vert.x cancels it on undeploy. */
   void start(Vertx vertx) {
-    vertx.setPeriodic(sweepMs, timer -> sweep(System.nanoTime()));
+    vertx.setPeriodic(sweepMs, timer -> sweep());
   }
 
   /** The server's connection handler: counts the connection, or closes it when the node is full. */
@@ -89,7 +93,7 @@ final class Connections {
       refusing = false;
       LOG.info("below {} open connections again: taking new ones", maxConnections);
     }
-    open.put(connection, new Tracked(System.nanoTime(), headNanos));
+    open.put(connection, new Tracked(headNanos, deadline(headNanos)));
     connection.closeHandler(v -> {
       open.remove(connection);
       state.connectionClosed();
@@ -117,12 +121,13 @@ final class Connections {
       return false;
     }
     tracked.request = request;
-    tracked.since = System.nanoTime();
+    tracked.deadline = deadline(bodyNanos);
     tracked.closing = MalformedRequests.closeAfterAnswer(request);
     return true;
   }
 
-  private void sweep(long now) {
+  private void sweep() {
+    now = System.nanoTime();
     List<Map.Entry<HttpConnection, Tracked>> overdue = new ArrayList<>();
     for (Map.Entry<HttpConnection, Tracked> entry : open.entrySet()) {
       Tracked tracked = entry.getValue();
@@ -132,12 +137,12 @@ final class Connections {
         if (response.ended() || response.closed()) {
           // Answered (noticed up to one sweep late): the next head has the idle time to arrive.
           tracked.request = null;
-          tracked.since = now;
           tracked.limit = idleNanos;
-        } else if (!request.isEnded() && now - tracked.since > bodyNanos) {
+          tracked.deadline = now + idleNanos;
+        } else if (!request.isEnded() && now > tracked.deadline) {
           overdue.add(entry);
         }
-      } else if (now - tracked.since > tracked.limit) {
+      } else if (now > tracked.deadline) {
         overdue.add(entry);
       }
     }
@@ -145,6 +150,12 @@ final class Connections {
     for (Map.Entry<HttpConnection, Tracked> entry : overdue) {
       cut(entry.getKey(), entry.getValue());
     }
+  }
+
+  // The clock is the last sweep's, up to one sweep behind the event it stamps: one sweep more
+  // makes sure no limit is cut short.
+  private long deadline(long limitNanos) {
+    return now + limitNanos + sweepNanos;
   }
 
   private void cut(HttpConnection connection, Tracked tracked) {
@@ -167,16 +178,19 @@ final class Connections {
     connection.close();
   }
 
-  /** One connection's state: the request it is on (null while waiting for a head) and since when. */
+  /**
+   * One connection's state: the request it is on (null while waiting for a head), and when the
+   * head (or its body) must have arrived.
+   */
   private static final class Tracked {
     HttpServerRequest request;
-    long since;
-    long limit;
+    long limit; // of the head it waits for, for the log
+    long deadline;
     boolean closing;
 
-    Tracked(long since, long limit) {
-      this.since = since;
+    Tracked(long limit, long deadline) {
       this.limit = limit;
+      this.deadline = deadline;
     }
   }
 }

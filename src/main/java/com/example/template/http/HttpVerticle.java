@@ -68,11 +68,11 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(http.host())
         .setPort(http.port())
         .setReusePort(http.reusePort())
-        // A backstop for what Connections does not watch (HTTP/2 connections, a client that
-        // stops reading its answer): no byte either way for this long closes any connection.
-        // Longer than a job may take, so a request waiting on its job is never cut by it.
+        // Connections watches HTTP/1 connections. HTTP/2 ones (h2c) get Vert.x's idle timeout:
+        // no byte either way for this long closes them, longer than a job may take so a stream
+        // waiting on its job is not cut. Only then: it costs every read and write a clock read.
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, jobs.timeoutMs() + http.idleTimeoutMs())))
+        .setIdleTimeout(http.h2c() ? Math.toIntExact(Math.min(Integer.MAX_VALUE, jobs.timeoutMs() + http.idleTimeoutMs())) : 0)
         .setHttp2ClearTextEnabled(http.h2c())
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.h2MaxConcurrentStreams()))
         .setHttp2RstFloodMaxRstFramePerWindow(http.h2RstFloodMax())

@@ -33,7 +33,7 @@ public final class BusyJob implements Job {
         .put("elapsedMs", elapsedMs);
   }
 
-  /** The checked {@code ms} of a busy request; the demo route applies the same rule. */
+  /** The checked {@code ms} of a busy request, for anything else that runs the busy loop too. */
   public static long requestedMs(JsonObject request, long maxMs) throws JobException {
     return JobRequests.requiredLong(request, "ms", 0, maxMs);
   }
