@@ -1,16 +1,21 @@
 package com.example.template.cli;
 
+import com.example.template.cluster.ChildAgent;
 import com.example.template.cluster.Launcher;
+import com.example.template.cluster.LauncherHandoff;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.NodeProcess;
+import com.example.template.node.VertxFactory;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +33,7 @@ import picocli.CommandLine.Option;
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, LogsCommand.class})
+        ReloadCommand.class, LogsCommand.class, IdentityCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
   @Mixin
@@ -80,11 +85,23 @@ public final class RunCommand implements Callable<Integer> {
         // Started by 'start': closing the terminal it came from must not stop it.
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
       }
+      String identityDir = config.cluster().identityDir();
       return new Launcher(config, loader.resolve(config.supervisor().runDir()), clusterFile,
-          options.resolvedProcesses(), this::childArguments).run();
+          identityDir == null ? null : loader.resolve(identityDir), options.resolvedProcesses(), this::childArguments).run();
+    }
+    if (launcherId != null) {
+      // A launcher's child: the identity and the launcher's address come on stdin, never in argv.
+      // Its node's name carries the launcher id, so replies and logs tell deployments apart.
+      return new NodeProcess(config, nodeName + "@" + launcherId, () -> {
+        LauncherHandoff handoff = LauncherHandoff.read(System.in);
+        return VertxFactory.joinLauncher(config.cluster(), clusterFile, handoff.identity(), handoff.launcherAddress());
+      }, vertx -> new ChildAgent(vertx, nodeName, launcherId)).run();
     }
     String name = nodeName != null ? nodeName : "node-" + ProcessHandle.current().pid();
-    return new NodeProcess(config, name, options.cluster ? clusterFile : null, launcherId).run();
+    Supplier<Future<VertxFactory.Clustered>> start = options.cluster
+        ? () -> VertxFactory.join(config.cluster(), loader)
+        : () -> Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(), null));
+    return new NodeProcess(config, name, start, null).run();
   }
 
   private List<String> childArguments(String launcher, String name) {

@@ -32,7 +32,8 @@ public final class ChildAgent {
   private volatile Runnable drain;
 
   /**
-   * @param name this node's name, as the launcher knows it
+   * @param name this child's name in its launcher's tables ({@code app-1.1}); its node's name adds
+   *     the launcher id, to tell deployments apart
    * @param launcherId the id the launcher passed with {@code --supervisor}
    */
   public ChildAgent(Vertx vertx, String name, String launcherId) {
@@ -97,7 +98,8 @@ public final class ChildAgent {
   // until it acknowledges.
   private void reportReady() {
     JsonObject ready = new JsonObject()
-        .put("name", node.name())
+        .put("name", name)
+        .put("node", node.name())
         .put("pid", ProcessHandle.current().pid())
         .put("httpPort", node.httpPort());
     vertx.eventBus().request(ControlAddresses.ready(launcherId), ready, new DeliveryOptions().setSendTimeout(2_000))
@@ -108,12 +110,13 @@ public final class ChildAgent {
         });
   }
 
-  // The launcher holds our stdin open and never writes to it: end-of-file means it is gone.
+  // The launcher holds our stdin open and, after the hand-off line (already read), writes
+  // nothing more: end-of-file means it is gone.
   private void watchLauncher() {
     Thread watcher = new Thread(() -> {
       try (InputStream in = System.in) {
         while (in.read() != -1) {
-          // nothing is ever sent; keep reading until the pipe closes
+          // nothing more is sent; keep reading until the pipe closes
         }
       } catch (IOException e) {
         // a broken pipe means the same: the launcher is gone

@@ -13,7 +13,7 @@ final class ControlAddresses {
   private ControlAddresses() {
   }
 
-  /** Where a launcher's children report that they are ready: {@code {"name", "pid", "httpPort"}}. */
+  /** Where a launcher's children report that they are ready: {@code {"name", "node", "pid", "httpPort"}}. */
   static String ready(String launcherId) {
     return PREFIX + launcherId + ".ready";
   }

@@ -5,9 +5,12 @@ import static com.example.template.node.Blocking.await;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,9 +26,14 @@ import sun.misc.Signal;
 
 /**
  * The launcher: the counterpart of Node's cluster primary and of PM2's daemon. It runs no app
- * code. It joins the Hazelcast cluster (to talk to its children over the event bus), forks the
- * children through the {@link Supervisor}, opens the control socket for the verbs, and on
- * SIGTERM, SIGINT or {@code stop} drains every child and exits 0.
+ * code. It checks that the HTTP port is free, becomes the first member of a private Hazelcast
+ * cluster (to talk to its children over the event bus), forks the children through the
+ * {@link Supervisor}, opens the control socket for the verbs, and on SIGTERM, SIGINT or
+ * {@code stop} drains every child and exits 0.
+ *
+ * <p>The cluster is closed: the launcher makes a fresh {@link ClusterIdentity} at every start (or
+ * uses the operator's, from {@code cluster.identityDir}, when several hosts share one cluster) and
+ * hands it to each child on its stdin with its own exact Hazelcast address.
  */
 public final class Launcher {
 
@@ -39,19 +47,23 @@ public final class Launcher {
   private final AppConfig config;
   private final Path runDir;
   private final Path clusterFile;
+  private final Path identityDir;
   private final int processes;
   private final String launcherId;
   private final Function<String, List<String>> childArgs;
 
   /**
+   * @param identityDir the operator's identity directory ({@code cluster.identityDir}, resolved),
+   *     or null to make a fresh identity
    * @param processes how many children; already resolved (0 was turned into the core count)
    * @param childArgs the {@code Main} arguments of a child, given the launcher id and its name
    */
-  public Launcher(AppConfig config, Path runDir, Path clusterFile, int processes,
+  public Launcher(AppConfig config, Path runDir, Path clusterFile, Path identityDir, int processes,
       BiFunction<String, String, List<String>> childArgs) {
     this.config = config;
     this.runDir = runDir;
     this.clusterFile = clusterFile;
+    this.identityDir = identityDir;
     this.processes = processes;
     this.launcherId = UUID.randomUUID().toString().substring(0, 8);
     this.childArgs = name -> childArgs.apply(launcherId, name);
@@ -59,8 +71,11 @@ public final class Launcher {
 
   /** Runs until stopped; returns the exit code. */
   public int run() {
+    ClusterIdentity identity;
     try {
       prepareRunDir();
+      checkHttpPortFree(config.http());
+      identity = identityDir == null ? ClusterIdentity.generate(config.cluster().name()) : ClusterIdentity.load(identityDir);
     } catch (ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return 1;
@@ -78,12 +93,12 @@ public final class Launcher {
     // starting. Forked before it joins, they would start their own election with it (measured
     // here: 15 to 17 s until every child was online); forked once its Vert.x is up, they would
     // wait for all of it (about 7 s).
-    CompletableFuture<Void> forked = new CompletableFuture<>();
+    CompletableFuture<String> forked = new CompletableFuture<>();
     Vertx vertx;
     try {
-      vertx = await(VertxFactory.clustered(config.cluster(), clusterFile, () -> {
-        supervisor.forkAll();
-        forked.complete(null);
+      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, identityDir == null, address -> {
+        supervisor.forkAll(new LauncherHandoff(identity, address));
+        forked.complete(address);
       }));
       forked.join();
     } catch (RuntimeException e) {
@@ -105,8 +120,9 @@ public final class Launcher {
     }
     Signal.handle(new Signal("TERM"), sig -> stop.run());
     Signal.handle(new Signal("INT"), sig -> stop.run());
-    LOG.info("launcher {} (pid {}) supervising {} child process(es); control socket {}",
-        launcherId, ProcessHandle.current().pid(), processes, runDir.resolve(SOCKET_FILE));
+    LOG.info("launcher {} (pid {}) supervising {} child process(es); cluster member at {}, {} identity; control socket {}",
+        launcherId, ProcessHandle.current().pid(), processes, forked.join(),
+        identityDir == null ? "a fresh private" : "the operator's " + identityDir, runDir.resolve(SOCKET_FILE));
     stopped.join();
     return 0;
   }
@@ -127,6 +143,24 @@ public final class Launcher {
             stopped.complete(null);
           }));
     };
+  }
+
+  /**
+   * One HTTP port, one deployment: the children bind with SO_REUSEPORT, which would let them share
+   * the port with any other process that did too (another launcher's children) and split its
+   * requests. A plain bind first, without SO_REUSEPORT, fails if anyone holds the port. Port 0 (a
+   * free port per child) has nothing to check.
+   */
+  static void checkHttpPortFree(AppConfig.Http http) {
+    if (http.port() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(http.host(), http.port()));
+    } catch (IOException e) {
+      String reason = String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage();
+      throw new ConfigException("cannot listen on " + http.host() + ":" + http.port() + ": " + reason, e);
+    }
   }
 
   private void prepareRunDir() {

@@ -34,6 +34,7 @@ final class Supervisor extends VerticleBase {
   private final Function<String, List<String>> childArgs;
   private final PrintStream out;
   private final List<Slot> slots = new ArrayList<>();
+  private LauncherHandoff handoff;
   private boolean stopping;
   private Future<Void> reloading = Future.succeededFuture();
 
@@ -78,8 +79,11 @@ final class Supervisor extends VerticleBase {
    * before its Vert.x is ready: the children's JVMs boot meanwhile and join a cluster that already
    * has a master (members that all start at once spend seconds electing one). They keep reporting
    * ready until the launcher listens.
+   *
+   * @param handoff what every child, now and later, reads on its stdin before it joins
    */
-  void forkAll() {
+  void forkAll(LauncherHandoff handoff) {
+    this.handoff = handoff;
     slots.forEach(slot -> slot.current = fork(slot));
   }
 
@@ -95,7 +99,7 @@ final class Supervisor extends VerticleBase {
     String name = slot.nextName();
     slot.state = Slot.State.STARTING;
     try {
-      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), out);
+      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), handoff, out);
       LOG.info("{} started, pid {}", name, process.pid());
       return new Slot.Child(process);
     } catch (IOException e) {
@@ -126,6 +130,7 @@ final class Supervisor extends VerticleBase {
       Slot.Child child = slot.find(name);
       if (child != null && !child.isReady()) {
         child.readyAt = System.currentTimeMillis();
+        child.node = message.body().getString("node");
         LOG.info("{} online (pid {}, {} ms after start)", name, child.process.pid(),
             child.readyAt - child.process.startedAt());
         if (child == slot.current && !stopping) {
