@@ -7,6 +7,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,9 +44,13 @@ public final class ChildAgent {
     this.launcherId = launcherId;
   }
 
-  /** Watches the launcher and listens for its orders; completes once registered cluster-wide. */
+  /**
+   * Watches the launcher and listens for its orders; completes once registered cluster-wide. It
+   * greets the launcher meanwhile, while the node deploys.
+   */
   public Future<Void> listen() {
     watchLauncher();
+    greetLauncher();
     return vertx.eventBus()
         .<JsonObject>consumer(ControlAddresses.child(launcherId, name), this::order)
         .completion();
@@ -92,6 +98,21 @@ public final class ChildAgent {
         .put("requests", node.state().requests())
         .put("jobsInFlight", node.inFlight().inFlight())
         .put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+  }
+
+  // One round trip with the launcher while the node deploys: it opens the event-bus connection
+  // each way (the reply comes back on the launcher's own connection to this child), and with it
+  // the TLS handshake each way, which a cold JVM makes slowly (the first round trip took 4 to 10 s
+  // here on 2 cores under load, against 1.6 to 4.8 s without TLS). The ready report and the first
+  // heartbeat then find both open. The launcher may not listen yet: try again.
+  private void greetLauncher() {
+    JsonObject hello = new JsonObject().put("name", name).put("starting", true);
+    vertx.eventBus().request(ControlAddresses.ready(launcherId), hello, new DeliveryOptions().setSendTimeout(10_000))
+        .onFailure(e -> {
+          if (node == null && e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            vertx.setTimer(READY_RETRY_MS, t -> greetLauncher());
+          }
+        });
   }
 
   // The launcher may still be joining the cluster when this child is ready: keep telling it
