@@ -2,6 +2,7 @@ import com.example.template.Main;
 import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.VertxFactory;
 import io.vertx.core.Vertx;
@@ -43,12 +44,19 @@ public class JobClientExample {
     // configured by conf/logback.xml.
     Main.configureLogging(home);
     ConfigLoader loader = new ConfigLoader(home);
-    AppConfig config = loader.load(args.length > 0 ? args[0] : null, System.getenv(), new JsonObject());
-
-    // Join once, for the life of the service: a member holds part of the cluster's data. The
-    // cluster is closed: join() reads its name and event-bus key from cluster.identityDir, the
-    // directory the operator gave the nodes too, and refuses to go on without one.
-    VertxFactory.Clustered cluster = VertxFactory.join(config.cluster(), loader).await();
+    AppConfig config;
+    VertxFactory.Clustered cluster;
+    try {
+      config = loader.load(args.length > 0 ? args[0] : null, System.getenv(), new JsonObject());
+      // Join once, for the life of the service: a member holds part of the cluster's data. The
+      // cluster is closed: join() reads its name and event-bus key from cluster.identityDir, the
+      // directory the operator gave the nodes too, and refuses to go on without one.
+      cluster = VertxFactory.join(config.cluster(), loader).await();
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage()); // a config to fix: trying again will not help
+      System.exit(2);
+      return;
+    }
     Vertx vertx = cluster.vertx();
     JobClient jobs = new JobClient(vertx, cluster.nodes(), config.jobs().timeoutMs(), config.jobs().maxAttempts());
     // Not the cluster name: it is a secret, and output ends up in logs.

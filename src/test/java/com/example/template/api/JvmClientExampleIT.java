@@ -60,6 +60,14 @@ class JvmClientExampleIT {
     }
   }
 
+  @Test
+  void withoutAnIdentityTheExampleSaysWhatToSetAndExits2() throws Exception {
+    Result run = runExample(JarProcess.appHome(), "{}");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+    assertThat(run.stderr).as(run.toString()).startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
+  }
+
   private static Result runExample(Path home, String conf) throws Exception {
     List<String> command = List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -36,6 +36,8 @@ class ConfigLoaderTest {
     assertThat(config.jobs().maxInFlight()).isPositive();
     assertThat(config.demo().blockRouteEnabled()).isTrue();
     assertThat(config.bridge().enabled()).isFalse();
+    assertThat(config.cluster().identityDir()).as("no identity: a launcher makes a fresh one").isNull();
+    assertThat(config.cluster().insecure()).isFalse();
     assertThat(AppConfig.perCore(config.http().instances())).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
@@ -180,7 +182,9 @@ class ConfigLoaderTest {
         Arguments.of("{\"jobs\":{\"workers\":3000000000}}", "config: 'jobs.workers' must be between 0 and 2147483647, got 3000000000"),
         Arguments.of("{\"drain\":{\"graceMs\":null}}", "config: 'drain.graceMs' must be a whole number, got null"),
         Arguments.of("{\"demo\":{\"blockRouteEnabled\":\"yes\"}}", "config: 'demo.blockRouteEnabled' must be true or false"),
-        Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"));
+        Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"),
+        Arguments.of("{\"cluster\":{\"identityDir\":\"\"}}", "config: 'cluster.identityDir' must be a non-empty string"),
+        Arguments.of("{\"cluster\":{\"insecure\":\"yes\"}}", "config: 'cluster.insecure' must be true or false"));
   }
 
   @ParameterizedTest(name = "{0}")
