@@ -62,6 +62,7 @@ node() {
 # online, and stops it
 online() {
   local t0="$EPOCHREALTIME" i pid log="$work/launcher-$RANDOM.log"
+  : >"$log"
   "$java" @"$1/conf/jvm.options" -Dapp.home="$1" -jar "$1/target/vertx-template-fat.jar" \
     -processes 2 -instances 1 -conf "$2" >"$log" 2>&1 &
   pid=$!

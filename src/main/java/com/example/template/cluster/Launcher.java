@@ -9,8 +9,10 @@ import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,9 +33,10 @@ import sun.misc.Signal;
  * {@link Supervisor}, opens the control socket for the verbs, and on SIGTERM, SIGINT or
  * {@code stop} drains every child and exits 0.
  *
- * <p>The cluster is closed: the launcher makes a fresh {@link ClusterIdentity} at every start (or
- * uses the operator's, from {@code cluster.identityDir}, when several hosts share one cluster) and
- * hands it to each child on its stdin with its own exact Hazelcast address.
+ * <p>The cluster is closed: on loopback the launcher makes a fresh {@link ClusterIdentity} at every
+ * start; with {@code cluster.identityDir}, and off loopback, where several hosts share one cluster,
+ * it uses the operator's (or, with {@code cluster.insecure}, none). It hands the identity to each
+ * child on its stdin with its own exact Hazelcast address.
  */
 public final class Launcher {
 
@@ -71,11 +74,16 @@ public final class Launcher {
 
   /** Runs until stopped; returns the exit code. */
   public int run() {
+    // On loopback and without the operator's identity, this launcher's cluster is its own: a
+    // fresh identity. Off loopback, its cluster spans hosts, which must share the operator's.
+    boolean fresh = identityDir == null && isLoopback(config.cluster().host());
     ClusterIdentity identity;
     try {
       prepareRunDir();
       checkHttpPortFree(config.http());
-      identity = identityDir == null ? ClusterIdentity.generate(config.cluster().name()) : ClusterIdentity.load(identityDir);
+      identity = fresh
+          ? ClusterIdentity.generate(config.cluster().name())
+          : VertxFactory.configuredIdentity(config.cluster(), identityDir);
     } catch (ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return 1;
@@ -96,7 +104,7 @@ public final class Launcher {
     CompletableFuture<String> forked = new CompletableFuture<>();
     Vertx vertx;
     try {
-      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, identityDir == null, address -> {
+      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, address -> {
         supervisor.forkAll(new LauncherHandoff(identity, address));
         forked.complete(address);
       }));
@@ -120,9 +128,10 @@ public final class Launcher {
     }
     Signal.handle(new Signal("TERM"), sig -> stop.run());
     Signal.handle(new Signal("INT"), sig -> stop.run());
-    LOG.info("launcher {} (pid {}) supervising {} child process(es); cluster member at {}, {} identity; control socket {}",
+    LOG.info("launcher {} (pid {}) supervising {} child process(es); cluster member at {}, {}; control socket {}",
         launcherId, ProcessHandle.current().pid(), processes, forked.join(),
-        identityDir == null ? "a fresh private" : "the operator's " + identityDir, runDir.resolve(SOCKET_FILE));
+        fresh ? "a fresh private identity" : identity == null ? "no identity (cluster.insecure)" : "the identity in " + identityDir,
+        runDir.resolve(SOCKET_FILE));
     stopped.join();
     return 0;
   }
@@ -143,6 +152,14 @@ public final class Launcher {
             stopped.complete(null);
           }));
     };
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false; // Hazelcast says so when it binds; this only chooses the identity
+    }
   }
 
   /**

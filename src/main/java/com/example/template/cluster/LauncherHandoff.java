@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * of them hold: never the command line or the environment, which other users can read
  * ({@code ps}, {@code /proc/<pid>/cmdline}), and never a file.
  *
- * @param identity the cluster's name and event-bus key
+ * @param identity the cluster's name and event-bus key, or null when the launcher runs without one
+ *     ({@code cluster.insecure}): the child then does too
  * @param launcherAddress the launcher's Hazelcast member address, {@code host:port}
  */
 public record LauncherHandoff(ClusterIdentity identity, String launcherAddress) {
@@ -25,7 +26,7 @@ public record LauncherHandoff(ClusterIdentity identity, String launcherAddress) 
   /** The one line the launcher writes, newline included. */
   String line() {
     return new JsonObject()
-        .put("identity", identity.toJson())
+        .put("identity", identity == null ? null : identity.toJson())
         .put("launcher", launcherAddress)
         .encode() + "\n";
   }
@@ -51,10 +52,11 @@ public record LauncherHandoff(ClusterIdentity identity, String launcherAddress) 
       }
       JsonObject json = new JsonObject(line.toString(StandardCharsets.UTF_8));
       String launcher = json.getString("launcher");
-      if (launcher == null || json.getJsonObject("identity") == null) {
+      if (launcher == null || !json.containsKey("identity")) {
         throw new IllegalArgumentException("identity and launcher are required");
       }
-      return new LauncherHandoff(ClusterIdentity.fromJson(json.getJsonObject("identity")), launcher);
+      JsonObject identity = json.getJsonObject("identity");
+      return new LauncherHandoff(identity == null ? null : ClusterIdentity.fromJson(identity), launcher);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the cluster identity from stdin: " + e.getMessage(), e);
     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {

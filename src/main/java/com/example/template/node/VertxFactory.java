@@ -62,15 +62,28 @@ public final class VertxFactory {
   /**
    * A node or a service that joins by hand ({@code bin/run.sh -cluster}, the JVM client): with the
    * operator's identity from {@code cluster.identityDir}, finding the members through the cluster
-   * file. Without an identity it joins only when {@code cluster.insecure} says so, and warns.
+   * file; see {@link #configuredIdentity}.
    *
    * @param loader resolves the cluster file and the identity directory against the application home
    * @throws ConfigException when there is no identity and no opt-out, or the files are wrong
    */
   public static Future<Clustered> join(AppConfig.Cluster cluster, ConfigLoader loader) {
-    Path clusterFile = loader.resolve(cluster.configFile());
-    if (cluster.identityDir() != null) {
-      return join(cluster, clusterFile, ClusterIdentity.load(loader.resolve(cluster.identityDir())));
+    Path identityDir = cluster.identityDir() == null ? null : loader.resolve(cluster.identityDir());
+    return join(cluster, loader.resolve(cluster.configFile()), configuredIdentity(cluster, identityDir));
+  }
+
+  /**
+   * The identity of a member that shares its cluster with others the operator set up: the one in
+   * the identity directory; without one, none (the name of {@code cluster.name} and a plain event
+   * bus) if {@code cluster.insecure} says so, with a warning at every start; else a refusal.
+   *
+   * @param identityDir {@code cluster.identityDir}, resolved, or null
+   * @return the identity, or null for none
+   * @throws ConfigException when there is no identity and no opt-out, or the files are wrong
+   */
+  public static ClusterIdentity configuredIdentity(AppConfig.Cluster cluster, Path identityDir) {
+    if (identityDir != null) {
+      return ClusterIdentity.load(identityDir);
     }
     if (!cluster.insecure()) {
       throw new ConfigException("a clustered node needs a private identity: set cluster.identityDir to a directory "
@@ -79,7 +92,7 @@ public final class VertxFactory {
     LOG.warn("cluster.insecure is true: joining cluster '{}' without a private identity. The event bus is plain TCP on {} "
         + "and anyone who can reach it and knows the name can join, read every job and send orders; "
         + "set cluster.identityDir instead", cluster.name(), cluster.host());
-    return join(cluster, clusterFile, null);
+    return null;
   }
 
   /**
@@ -97,6 +110,8 @@ public final class VertxFactory {
    * handed over, on a free port of its own. No port range is probed, so whatever else listens
    * on 5701-5703 changes nothing.
    *
+   * @param identity the launcher's identity, or null when the launcher runs without one
+   *     ({@code cluster.insecure})
    * @param launcherAddress the launcher's Hazelcast member address, {@code host:port}
    */
   public static Future<Clustered> joinLauncher(AppConfig.Cluster cluster, Path clusterFile, ClusterIdentity identity,
@@ -111,6 +126,7 @@ public final class VertxFactory {
    * The launcher's Vert.x. {@code onMember} runs (on a Hazelcast thread) as soon as this JVM is a
    * member, before Vert.x has finished setting itself up on it, with the address its children join.
    *
+   * @param identity the cluster's identity, or null for none ({@code cluster.insecure})
    * @param alone true with a fresh identity: nobody else has it, so nobody is looked for, and the
    *     port is a free one unless {@code cluster.port} names one; false with the operator's: the
    *     cluster file says where the other launchers are

@@ -19,9 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node clustered by hand ({@code bin/run.sh -cluster}) joins only with the operator's identity,
- * or with the explicit, loudly logged opt-out; and off loopback, as on it, Hazelcast and the event
- * bus listen on {@code cluster.host} alone.
+ * A node clustered by hand ({@code bin/run.sh -cluster}), and a launcher off loopback (whose
+ * cluster spans hosts), join only with the operator's identity, or with the explicit, loudly
+ * logged opt-out; and off loopback, as on it, Hazelcast and the event bus listen on
+ * {@code cluster.host} alone.
  *
  * <p>"Off loopback" runs in a network namespace of its own (root only) whose loopback interface
  * also carries {@value #OFF_LOOPBACK}, an address that is not a loopback address: the node binds
@@ -62,6 +63,19 @@ class ClusteredNodeIT {
   }
 
   @Test
+  void aLauncherOffLoopbackWithoutAnIdentityRefusesToStart() throws IOException {
+    // Off loopback a launcher's cluster spans hosts, which must share the operator's identity.
+    String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
+        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-off-loopback").toString()))
+        .encode();
+    try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {
+      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(1);
+      assertThat(launcher.stderr()).singleElement().asString()
+          .startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
+    }
+  }
+
+  @Test
   void offLoopbackWithAnIdentityItListensOnClusterHostAlone() throws IOException {
     Path dir = Files.createTempDirectory("clustered-node-it").resolve("identity");
     ClusterIdentity.generate("it").write(dir);
@@ -87,9 +101,32 @@ class ClusteredNodeIT {
     }
   }
 
+  @Test
+  void aLauncherOffLoopbackWithTheOptOutRunsItsChildrenWithoutAnIdentityAndWarns() throws IOException {
+    String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
+        .put("cluster", new JsonObject().put("name", "it-insecure-" + ProcessHandle.current().pid()).put("insecure", true))
+        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-insecure").toString()))
+        .encode();
+    try (JarProcess launcher = inNamespace(OFF_LOOPBACK, "-processes", "1", "-instances", "1",
+        "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {
+      launcher.awaitLine(Pattern.compile("app-1\\.1 online"), Duration.ofSeconds(90));
+      launcher.awaitLine(INSECURE_WARNING, Duration.ofSeconds(5));
+      int httpPort = launcher.awaitHttpPort(Duration.ofSeconds(5));
+      long child = launcher.awaitLine(Pattern.compile("app-1\\.1 started, pid (\\d+)"), Duration.ofSeconds(5)).group(1)
+          .transform(Long::parseLong);
+      assertThat(launcher.output()).contains("no identity (cluster.insecure)");
+      assertListensOnClusterHostAlone(launcher.pid(), httpPort);
+      assertListensOnClusterHostAlone(child, httpPort);
+    }
+  }
+
   private static void assertListensOnClusterHostAlone(JarProcess node, int httpPort) {
-    List<ListeningSockets.Listener> listeners = ListeningSockets.of(node.pid());
-    assertThat(listeners).as("Hazelcast, the event bus and HTTP").hasSizeGreaterThanOrEqualTo(3);
+    assertListensOnClusterHostAlone(node.pid(), httpPort);
+  }
+
+  private static void assertListensOnClusterHostAlone(long pid, int httpPort) {
+    List<ListeningSockets.Listener> listeners = ListeningSockets.of(pid);
+    assertThat(listeners).as("Hazelcast and the event bus (and HTTP in a node)").hasSizeGreaterThanOrEqualTo(2);
     assertThat(listeners).allSatisfy(listener -> assertThat(
         listener.address().getHostAddress().equals(OFF_LOOPBACK) || listener.port() == httpPort)
         .as("%s is on %s, or is the HTTP port", listener, OFF_LOOPBACK).isTrue());
