@@ -4,12 +4,13 @@
 #     vs plain (cluster.insecure)                                               (target TLS <= 1.3x p50)
 #   start to every child online, -processes 2: this build, and BEFORE_HOME's build when given
 #
-#   bench/identity.sh                                   (ROUNDS [3])
+#   bench/identity.sh                                   (ROUNDS [3], QUIET_WAIT [120] seconds)
 #   BEFORE_HOME=/tmp/before bench/identity.sh           (an older checkout, its jar built)
 #
 # A client JVM (bench/RoundTrip.java) joins a hand-run node (-cluster) as a cluster member and
 # sends it work.busy {"ms": 0} jobs: one at a time for the latency, 8 in flight for the rate.
-# Traffic goes to 127.0.0.1 only; every process it starts is stopped by pid on exit. Only ratios
+# Traffic goes to 127.0.0.1 only; every process it starts is stopped by pid on exit. Before each
+# measurement it waits (up to QUIET_WAIT seconds) for the machine to be 80 % idle; only ratios
 # from one run mean anything on a shared machine.
 set -euo pipefail
 
@@ -44,6 +45,20 @@ field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 [[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first"
 [[ -z "${BEFORE_HOME:-}" || -f "$BEFORE_HOME/target/vertx-template-fat.jar" ]] || die "no jar in $BEFORE_HOME/target"
 
+# quiet: waits, up to QUIET_WAIT seconds, until the CPUs were at least 80 % idle over a second
+quiet() {
+  local deadline=$((SECONDS + ${QUIET_WAIT:-120})) a b total idle
+  while ((SECONDS < deadline)); do
+    read -r -a a </proc/stat
+    sleep 1
+    read -r -a b </proc/stat
+    total=$(( b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] - a[1] - a[2] - a[3] - a[4] - a[5] - a[6] - a[7] ))
+    idle=$(( b[4] - a[4] ))
+    ((total > 0 && idle * 100 / total >= 80)) && return 0
+  done
+  log "the machine stayed busy for ${QUIET_WAIT:-120} s: measuring anyway"
+}
+
 # node NAME PORT CONF: a hand-run clustered node; waits for its ready line, sets PID
 node() {
   "$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" -cluster -instances 1 -conf "$3" >"$work/$1.log" 2>&1 &
@@ -61,8 +76,10 @@ node() {
 # online HOME CONF: launches -processes 2 from HOME; sets ONLINE_MS, from launch to every child
 # online, and stops it
 online() {
-  local t0="$EPOCHREALTIME" i pid log="$work/launcher-$RANDOM.log"
+  local t0 i pid log="$work/launcher-$RANDOM.log"
   : >"$log"
+  quiet
+  t0="$EPOCHREALTIME"
   "$java" @"$1/conf/jvm.options" -Dapp.home="$1" -jar "$1/target/vertx-template-fat.jar" \
     -processes 2 -instances 1 -conf "$2" >"$log" 2>&1 &
   pid=$!
@@ -91,6 +108,7 @@ tls_p50=() tls_rps=() plain_p50=() plain_rps=()
 for ((round = 1; round <= ROUNDS; round++)); do
   for kind in plain tls; do
     conf_var="${kind}_conf"
+    quiet
     line="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java cluster "${!conf_var}" 2>/dev/null | grep '^roundtrip')" \
       || die "RoundTrip against the $kind node failed"
     log "round $round $kind: $line"
