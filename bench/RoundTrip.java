@@ -1,13 +1,15 @@
 // Event-bus job round trips for bench/cluster.sh: one work.busy {"ms": 0} job at a time (latency),
 // then CONCURRENCY at a time for a few seconds (throughput), three ways:
 //   in-jvm                   a worker verticle in this JVM (the single node's offload hop)
-//   cluster NAME             a node of the running cluster NAME, from this JVM as a cluster member
+//   cluster CONF             a node of the running cluster that the config CONF (a file or inline
+//                            JSON, as for -conf) joins: cluster.identityDir, or cluster.insecure
 //   bridge HOST PORT         the TCP bridge of a running node
 // Run from the application home:
 //   java @conf/jvm.options -cp target/app.jar bench/RoundTrip.java in-jvm
 // Prints one line: "roundtrip <mode> p50_ms=.. p99_ms=.. rps=.. samples=.."
 import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigLoader;
 import com.example.template.node.VertxFactory;
 import com.example.template.work.BusyJob;
 import com.example.template.work.JobWorkerVerticle;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -41,9 +44,9 @@ public class RoundTrip {
     String mode = args.length > 0 ? args[0] : "in-jvm";
     switch (mode) {
       case "in-jvm" -> inJvm();
-      case "cluster" -> cluster(args[1]);
+      case "cluster" -> cluster(args.length > 1 ? args[1] : null);
       case "bridge" -> bridge(args[1], Integer.parseInt(args[2]));
-      default -> throw new IllegalArgumentException("mode: in-jvm | cluster NAME | bridge HOST PORT");
+      default -> throw new IllegalArgumentException("mode: in-jvm | cluster CONF | bridge HOST PORT");
     }
     System.exit(0);
   }
@@ -55,9 +58,10 @@ public class RoundTrip {
     measure("in-jvm", () -> vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 0)).mapEmpty());
   }
 
-  static void cluster(String name) {
-    AppConfig.Cluster settings = new AppConfig.Cluster("conf/cluster.xml", name, "127.0.0.1", 0);
-    VertxFactory.Clustered member = VertxFactory.join(settings, Path.of("conf/cluster.xml")).await();
+  static void cluster(String conf) {
+    ConfigLoader loader = new ConfigLoader(Path.of("."));
+    AppConfig config = loader.load(conf, Map.of(), new JsonObject());
+    VertxFactory.Clustered member = VertxFactory.join(config.cluster(), loader).await();
     Vertx vertx = member.vertx();
     // A node of the cluster that runs jobs: the first one that answers on its own address.
     String target = null;
@@ -74,7 +78,7 @@ public class RoundTrip {
       }
     }
     if (target == null) {
-      throw new IllegalStateException("no node of cluster " + name + " runs " + JobApi.BUSY);
+      throw new IllegalStateException("no node of the cluster runs " + JobApi.BUSY);
     }
     String address = target;
     measure("cluster", () -> vertx.eventBus().request(address, new JsonObject().put("ms", 0)).mapEmpty());

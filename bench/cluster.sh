@@ -25,8 +25,8 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar="$home/target/app.jar"
 work="$(mktemp -d)"
 run_dir="$work/run"
-cluster_name="bench-$$"
-conf="{\"supervisor\":{\"runDir\":\"$run_dir\"},\"cluster\":{\"name\":\"$cluster_name\"},
+# The identity the launcher and RoundTrip's cluster member share: a closed cluster admits no one else.
+conf="{\"supervisor\":{\"runDir\":\"$run_dir\"},\"cluster\":{\"identityDir\":\"$work/identity\"},
   \"bridge\":{\"enabled\":true,\"port\":$BRIDGE_PORT}}"
 PIDS=()
 
@@ -57,6 +57,7 @@ least() { printf '%s\n' "$@" | sort -g | head -1; }
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
 [[ -f "$jar" ]] || ./mvnw -B -q -DskipTests package >&2
 [[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first (./mvnw -DskipTests package)"
+"$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" identity "$work/identity" >/dev/null
 
 # --- servers -----------------------------------------------------------------------------------
 
@@ -134,7 +135,7 @@ done
 log "job round trips"
 injvm="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java in-jvm 2>/dev/null | grep '^roundtrip')"
 start_cluster
-across="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java cluster "$cluster_name" 2>/dev/null | grep '^roundtrip')"
+across="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java cluster "$conf" 2>/dev/null | grep '^roundtrip')"
 bridge="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java bridge 127.0.0.1 "$BRIDGE_PORT" 2>/dev/null | grep '^roundtrip')"
 
 log "3 reloads under wrk load"

@@ -2,6 +2,7 @@ import com.example.template.Main;
 import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.VertxFactory;
 import io.vertx.core.Vertx;
@@ -15,18 +16,23 @@ import java.util.UUID;
 /**
  * A JVM service that calls the template's jobs by joining its cluster: no HTTP, no bridge, the
  * event bus itself. Run it from the application home while the application runs in cluster mode
- * ({@code bin/run.sh -processes 2}, or {@code bin/run.sh -cluster}):
+ * with an identity the operator made ({@code examples/README.md} shows the commands):
  *
  * <pre>
  * ./mvnw -q package -DskipTests      # once: builds target/app.jar
- * java @conf/jvm.options -cp target/app.jar examples/jvm-client/JobClientExample.java
+ * bin/run.sh identity run/identity   # once: the identity the nodes and this client share
+ * bin/run.sh -processes 2 -cluster-identity run/identity    # in another terminal
+ * java @conf/jvm.options -cp target/app.jar examples/jvm-client/JobClientExample.java \
+ *     '{"cluster": {"identityDir": "run/identity"}}'
  * </pre>
  *
  * <p>It reads the same {@code conf/config.json} as the nodes (or the {@code -conf}-style file or
- * inline JSON given as its one argument), so it joins the same cluster ({@code cluster.name},
- * {@code conf/cluster.xml}). Everything it needs comes from the application's jar: the cluster
- * setup ({@link VertxFactory}), the contract ({@link JobApi}) and {@link JobClient}, which sends
- * each job to one node and sends it again elsewhere if that node dies first.
+ * inline JSON given as its one argument), so it joins the same cluster: {@code cluster.identityDir}
+ * names the identity the operator made with {@code bin/run.sh identity DIR} and gave the nodes
+ * too, and {@code conf/cluster.xml} says where they are. Everything it needs comes from the
+ * application's jar: the cluster setup ({@link VertxFactory}), the contract ({@link JobApi}) and
+ * {@link JobClient}, which sends each job to one node and sends it again elsewhere if that node
+ * dies first.
  *
  * <p>It exits 0 when the jobs answered and the mistakes were refused as the contract says.
  */
@@ -38,13 +44,23 @@ public class JobClientExample {
     // configured by conf/logback.xml.
     Main.configureLogging(home);
     ConfigLoader loader = new ConfigLoader(home);
-    AppConfig config = loader.load(args.length > 0 ? args[0] : null, System.getenv(), new JsonObject());
-
-    // Join once, for the life of the service: a member holds part of the cluster's data.
-    VertxFactory.Clustered cluster = VertxFactory.join(config.cluster(), loader.resolve(config.cluster().configFile())).await();
+    AppConfig config;
+    VertxFactory.Clustered cluster;
+    try {
+      config = loader.load(args.length > 0 ? args[0] : null, System.getenv(), new JsonObject());
+      // Join once, for the life of the service: a member holds part of the cluster's data. The
+      // cluster is closed: join() reads its name and event-bus key from cluster.identityDir, the
+      // directory the operator gave the nodes too, and refuses to go on without one.
+      cluster = VertxFactory.join(config.cluster(), loader).await();
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage()); // a config to fix: trying again will not help
+      System.exit(2);
+      return;
+    }
     Vertx vertx = cluster.vertx();
     JobClient jobs = new JobClient(vertx, cluster.nodes(), config.jobs().timeoutMs(), config.jobs().maxAttempts());
-    System.out.printf("joined cluster '%s' as %s%n", config.cluster().name(), cluster.nodes().self());
+    // Not the cluster name: it is a secret, and output ends up in logs.
+    System.out.printf("joined the cluster as %s%n", cluster.nodes().self());
 
     boolean asExpected;
     try {
@@ -108,7 +124,7 @@ public class JobClientExample {
   private static String explain(ReplyException failure) {
     String what = switch (failure.failureType()) {
       case TIMEOUT -> "no answer in time; the job may still have run";
-      case NO_HANDLERS -> "no node runs this job: is the application running in cluster mode, with the same cluster.name?";
+      case NO_HANDLERS -> "no node runs this job: is the application running in cluster mode, with the same cluster.identityDir?";
       case RECIPIENT_FAILURE -> switch (failure.failureCode()) {
         case JobApi.INVALID_REQUEST -> "INVALID_REQUEST: fix the request, sending it again will not help";
         case JobApi.OVERLOADED -> "OVERLOADED: the node is full or draining, retry shortly";

@@ -2,6 +2,7 @@ package com.example.template.cli;
 
 import com.example.template.config.ConfigException;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -34,6 +35,11 @@ final class NodeOptions {
       description = "Cluster port of this JVM (in cluster mode: of the launcher; children take free ones).")
   Integer clusterPort;
 
+  @Option(names = "-cluster-identity", paramLabel = "DIR",
+      description = "The cluster's identity directory, made by 'identity DIR' (default: cluster.identityDir; "
+          + "a launcher without one makes a fresh private one).")
+  Path clusterIdentity;
+
   /** The flags as a partial config, so the same checks apply to them as to the file. */
   JsonObject asConfig() {
     JsonObject flags = new JsonObject();
@@ -50,6 +56,10 @@ final class NodeOptions {
     if (clusterPort != null) {
       cluster.put("port", clusterPort);
     }
+    if (clusterIdentity != null) {
+      // Absolute: typed relative to the shell's directory, not the application home.
+      cluster.put("identityDir", clusterIdentity.toAbsolutePath().toString());
+    }
     if (!cluster.isEmpty()) {
       flags.put("cluster", cluster);
     }
@@ -64,7 +74,7 @@ final class NodeOptions {
     return processes == 0 ? Runtime.getRuntime().availableProcessors() : processes;
   }
 
-  /** The options a child JVM inherits from its launcher. */
+  /** The options a child JVM inherits from its launcher (the identity reaches it on stdin instead). */
   List<String> forChild() {
     List<String> args = new ArrayList<>();
     if (instances != null) {
@@ -87,6 +97,9 @@ final class NodeOptions {
     }
     if (clusterPort != null) {
       args.addAll(List.of("-cluster-port", clusterPort.toString()));
+    }
+    if (clusterIdentity != null) {
+      args.addAll(List.of("-cluster-identity", clusterIdentity.toAbsolutePath().toString()));
     }
     return args;
   }

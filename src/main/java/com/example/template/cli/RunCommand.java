@@ -1,13 +1,17 @@
 package com.example.template.cli;
 
+import com.example.template.cluster.ChildAgent;
 import com.example.template.cluster.JarCopies;
 import com.example.template.cluster.JvmCommand;
 import com.example.template.cluster.Launcher;
+import com.example.template.cluster.LauncherHandoff;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.ExitCodes;
 import com.example.template.node.NodeProcess;
+import com.example.template.node.VertxFactory;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +39,7 @@ import picocli.CommandLine.Option;
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, LogsCommand.class})
+        ReloadCommand.class, LogsCommand.class, IdentityCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
   /** The folder of the run directory that holds the copies of the jar the processes run from. */
@@ -97,15 +102,28 @@ public final class RunCommand implements Callable<Integer> {
         // Started by 'start': closing the terminal it came from must not stop it.
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
       }
-      return runLauncher(config, loader.resolve(config.supervisor().runDir()), clusterFile);
+      String identityDir = config.cluster().identityDir();
+      return runLauncher(config, loader.resolve(config.supervisor().runDir()), clusterFile,
+          identityDir == null ? null : loader.resolve(identityDir));
+    }
+    if (launcherId != null) {
+      // A launcher's child: the identity and the launcher's address come on stdin, never in argv.
+      // Its node's name carries the launcher id, so replies and logs tell deployments apart.
+      return new NodeProcess(config, nodeName + "@" + launcherId, () -> {
+        LauncherHandoff handoff = LauncherHandoff.read(System.in);
+        return VertxFactory.joinLauncher(config.cluster(), clusterFile, handoff.identity(), handoff.launcherAddress());
+      }, vertx -> new ChildAgent(vertx, nodeName, launcherId)).run();
     }
     String name = nodeName != null ? nodeName : "node-" + ProcessHandle.current().pid();
-    return new NodeProcess(config, name, options.cluster ? clusterFile : null, launcherId).run();
+    Supplier<Future<VertxFactory.Clustered>> start = options.cluster
+        ? () -> VertxFactory.join(config.cluster(), loader)
+        : () -> Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(), null));
+    return new NodeProcess(config, name, start, null).run();
   }
 
   // Each child runs from a copy of the build current at its start (JarCopies): a rebuild never
   // changes a running child, and the children a reload starts run the new build.
-  private int runLauncher(AppConfig config, Path runDir, Path clusterFile) {
+  private int runLauncher(AppConfig config, Path runDir, Path clusterFile, Path identityDir) {
     if (installation.builtJar() == null) {
       throw new ConfigException("cluster mode starts its children from the runnable jar, and this JVM runs "
           + "from class folders: build it (./mvnw package) and run bin/run.sh");
@@ -120,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     JvmCommand jvm = new JvmCommand(home, installation.builtJar());
-    int exitCode = new Launcher(config, runDir, clusterFile, processes,
+    int exitCode = new Launcher(config, runDir, clusterFile, identityDir, processes,
         (launcher, name) -> jvm.forJar(jars.take(), childArguments(launcher, name))).run();
     jars.prune();
     return exitCode;

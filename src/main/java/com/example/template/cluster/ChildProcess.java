@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -14,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One forked child JVM: the counterpart of {@code cluster.fork()}. It runs the same jar with the
  * launcher's own JVM flags, its output goes to the launcher's, each line prefixed with the
- * child's name, and it keeps the child's stdin open: when the launcher dies, even by
- * {@code kill -9}, the child reads end-of-file and drains, so no child outlives its launcher.
+ * child's name. Its stdin carries the launcher's hand-off (the cluster identity, one line) and then
+ * stays open: when the launcher dies, even by {@code kill -9}, the child reads end-of-file and
+ * drains, so no child outlives its launcher.
  */
 final class ChildProcess {
 
@@ -33,13 +35,20 @@ final class ChildProcess {
   }
 
   /**
-   * Starts a child JVM.
+   * Starts a child JVM and writes the hand-off to its stdin.
    *
    * @param command its command line ({@link JvmCommand})
+   * @param handoff the line the child reads before it joins the cluster
    * @param out where the child's prefixed output goes (the launcher's stdout)
    */
-  static ChildProcess start(String name, List<String> command, PrintStream out) throws IOException {
+  static ChildProcess start(String name, List<String> command, LauncherHandoff handoff, PrintStream out)
+      throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // A few KB, far below a pipe's buffer (64 KB on Linux): the write returns at once. The stream
+    // is left open on purpose.
+    OutputStream stdin = process.getOutputStream();
+    stdin.write(handoff.line().getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
     return new ChildProcess(name, process, out);
   }
 

@@ -13,7 +13,10 @@ final class ControlAddresses {
   private ControlAddresses() {
   }
 
-  /** Where a launcher's children report that they are ready: {@code {"name", "pid", "httpPort"}}. */
+  /**
+   * Where a launcher's children report that they are ready: {@code {"name", "node", "pid",
+   * "httpPort"}}; and, earlier, greet it with {@code {"name", "starting": true}}.
+   */
   static String ready(String launcherId) {
     return PREFIX + launcherId + ".ready";
   }

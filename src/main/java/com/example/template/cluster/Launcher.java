@@ -6,9 +6,14 @@ import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.node.ExitCodes;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,9 +29,15 @@ import sun.misc.Signal;
 
 /**
  * The launcher: the counterpart of Node's cluster primary and of PM2's daemon. It runs no app
- * code. It joins the Hazelcast cluster (to talk to its children over the event bus), forks the
- * children through the {@link Supervisor}, opens the control socket for the verbs, and on
- * SIGTERM, SIGINT or {@code stop} drains every child and exits 0.
+ * code. It checks that the HTTP port is free, becomes the first member of a private Hazelcast
+ * cluster (to talk to its children over the event bus), forks the children through the
+ * {@link Supervisor}, opens the control socket for the verbs, and on SIGTERM, SIGINT or
+ * {@code stop} drains every child and exits 0.
+ *
+ * <p>The cluster is closed: on loopback the launcher makes a fresh {@link ClusterIdentity} at every
+ * start; with {@code cluster.identityDir}, and off loopback, where several hosts share one cluster,
+ * it uses the operator's (or, with {@code cluster.insecure}, none). It hands the identity to each
+ * child on its stdin with its own exact Hazelcast address.
  */
 public final class Launcher {
 
@@ -40,19 +51,23 @@ public final class Launcher {
   private final AppConfig config;
   private final Path runDir;
   private final Path clusterFile;
+  private final Path identityDir;
   private final int processes;
   private final String launcherId;
   private final Function<String, List<String>> childArgs;
 
   /**
+   * @param identityDir the operator's identity directory ({@code cluster.identityDir}, resolved),
+   *     or null to make a fresh identity
    * @param processes how many children; already resolved (0 was turned into the core count)
    * @param childArgs the command line that starts a child ({@link JvmCommand}), given the launcher id and its name
    */
-  public Launcher(AppConfig config, Path runDir, Path clusterFile, int processes,
+  public Launcher(AppConfig config, Path runDir, Path clusterFile, Path identityDir, int processes,
       BiFunction<String, String, List<String>> childArgs) {
     this.config = config;
     this.runDir = runDir;
     this.clusterFile = clusterFile;
+    this.identityDir = identityDir;
     this.processes = processes;
     this.launcherId = UUID.randomUUID().toString().substring(0, 8);
     this.childArgs = name -> childArgs.apply(launcherId, name);
@@ -60,8 +75,16 @@ public final class Launcher {
 
   /** Runs until stopped; returns the exit code. */
   public int run() {
+    // On loopback and without the operator's identity, this launcher's cluster is its own: a
+    // fresh identity. Off loopback, its cluster spans hosts, which must share the operator's.
+    boolean fresh = identityDir == null && isLoopback(config.cluster().host());
+    ClusterIdentity identity;
     try {
       prepareRunDir();
+      checkHttpPortFree(config.http());
+      identity = fresh
+          ? ClusterIdentity.generate(config.cluster().name())
+          : VertxFactory.configuredIdentity(config.cluster(), identityDir);
     } catch (ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return 1;
@@ -79,12 +102,12 @@ public final class Launcher {
     // starting. Forked before it joins, they would start their own election with it (measured
     // here: 15 to 17 s until every child was online); forked once its Vert.x is up, they would
     // wait for all of it (about 7 s).
-    CompletableFuture<Void> forked = new CompletableFuture<>();
+    CompletableFuture<String> forked = new CompletableFuture<>();
     Vertx vertx;
     try {
-      vertx = await(VertxFactory.clustered(config.cluster(), clusterFile, () -> {
-        supervisor.forkAll();
-        forked.complete(null);
+      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, address -> {
+        supervisor.forkAll(new LauncherHandoff(identity, address));
+        forked.complete(address);
       }));
       forked.join();
     } catch (RuntimeException e) {
@@ -106,8 +129,10 @@ public final class Launcher {
     }
     Signal.handle(new Signal("TERM"), sig -> stop.run());
     Signal.handle(new Signal("INT"), sig -> stop.run());
-    LOG.info("launcher {} (pid {}) supervising {} child process(es); control socket {}",
-        launcherId, ProcessHandle.current().pid(), processes, runDir.resolve(SOCKET_FILE));
+    LOG.info("launcher {} (pid {}) supervising {} child process(es); cluster member at {}, {}; control socket {}",
+        launcherId, ProcessHandle.current().pid(), processes, forked.join(),
+        fresh ? "a fresh private identity" : identity == null ? "no identity (cluster.insecure)" : "the identity in " + identityDir,
+        runDir.resolve(SOCKET_FILE));
     stopped.join();
     return 0;
   }
@@ -128,6 +153,32 @@ public final class Launcher {
             stopped.complete(null);
           }));
     };
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false; // Hazelcast says so when it binds; this only chooses the identity
+    }
+  }
+
+  /**
+   * One HTTP port, one deployment: the children bind with SO_REUSEPORT, which would let them share
+   * the port with any other process that did too (another launcher's children) and split its
+   * requests. A plain bind first, without SO_REUSEPORT, fails if anyone holds the port. Port 0 (a
+   * free port per child) has nothing to check.
+   */
+  static void checkHttpPortFree(AppConfig.Http http) {
+    if (http.port() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(http.host(), http.port()));
+    } catch (IOException e) {
+      String reason = String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage();
+      throw new ConfigException("cannot listen on " + http.host() + ":" + http.port() + ": " + reason, e);
+    }
   }
 
   private void prepareRunDir() {

@@ -24,6 +24,8 @@ final class Slot {
   static final class Child {
     final ChildProcess process;
     final Promise<Void> ready = Promise.promise();
+    /** The name its node answers with ({@code app-1.1@<launcher id>}); known once it is ready. */
+    String node;
     /** Set when the supervisor stops this child on purpose: its exit is then no crash. */
     boolean retiring;
     long readyAt;
@@ -84,6 +86,7 @@ final class Slot {
         .put("restarts", restarts);
     if (current != null) {
       json.put("name", current.process.name())
+          .put("node", current.node)
           .put("pid", current.process.pid())
           .put("uptimeMs", current.isReady() ? System.currentTimeMillis() - current.readyAt : 0)
           .put("cpuPercent", Math.round(current.cpuPercent * 10) / 10.0)

@@ -34,6 +34,7 @@ final class Supervisor extends VerticleBase {
   private final Function<String, List<String>> childArgs;
   private final PrintStream out;
   private final List<Slot> slots = new ArrayList<>();
+  private LauncherHandoff handoff;
   private boolean stopping;
   private Future<Void> reloading = Future.succeededFuture();
 
@@ -78,8 +79,11 @@ final class Supervisor extends VerticleBase {
    * before its Vert.x is ready: the children's JVMs boot meanwhile and join a cluster that already
    * has a master (members that all start at once spend seconds electing one). They keep reporting
    * ready until the launcher listens.
+   *
+   * @param handoff what every child, now and later, reads on its stdin before it joins
    */
-  void forkAll() {
+  void forkAll(LauncherHandoff handoff) {
+    this.handoff = handoff;
     slots.forEach(slot -> slot.current = fork(slot));
   }
 
@@ -95,7 +99,7 @@ final class Supervisor extends VerticleBase {
     String name = slot.nextName();
     slot.state = Slot.State.STARTING;
     try {
-      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), out);
+      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), handoff, out);
       LOG.info("{} started, pid {}", name, process.pid());
       return new Slot.Child(process);
     } catch (IOException e) {
@@ -122,19 +126,43 @@ final class Supervisor extends VerticleBase {
   private void childReady(Message<JsonObject> message) {
     String name = message.body().getString("name");
     message.reply(new JsonObject().put("ok", true));
+    if (message.body().getBoolean("starting", false)) {
+      return; // a greeting: the round trip has opened the connections both ways, nothing more
+    }
     for (Slot slot : slots) {
       Slot.Child child = slot.find(name);
-      if (child != null && !child.isReady()) {
-        child.readyAt = System.currentTimeMillis();
-        LOG.info("{} online (pid {}, {} ms after start)", name, child.process.pid(),
-            child.readyAt - child.process.startedAt());
-        if (child == slot.current && !stopping) {
-          slot.state = Slot.State.ONLINE;
-        }
-        // Last: a reload waiting on this promise goes on to drain the old child at once.
-        child.ready.tryComplete();
+      if (child != null && child.node == null) {
+        child.node = message.body().getString("node");
+        // Online once the launcher reaches the child as well: heartbeats count misses from then
+        // on, and the launcher's first TLS handshake with a cold child took seconds under load
+        // here, long enough for five missed heartbeats and a kill.
+        ping(child, settings.readyTimeoutMs()).onSuccess(stats -> online(slot, child));
       }
     }
+  }
+
+  private void online(Slot slot, Slot.Child child) {
+    if (child.isReady() || !child.process.alive()) {
+      return;
+    }
+    child.readyAt = System.currentTimeMillis();
+    LOG.info("{} online (pid {}, {} ms after start)", child.process.name(), child.process.pid(),
+        child.readyAt - child.process.startedAt());
+    if (child == slot.current && !stopping) {
+      slot.state = Slot.State.ONLINE;
+    }
+    // Last: a reload waiting on this promise goes on to drain the old child at once.
+    child.ready.tryComplete();
+  }
+
+  /** Asks a child for its stats; only an answer that came back in time counts. */
+  private Future<JsonObject> ping(Slot.Child child, long timeoutMs) {
+    return vertx.eventBus().<JsonObject>request(ControlAddresses.child(launcherId, child.process.name()),
+            new JsonObject().put("op", "ping"), new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> {
+          child.stats = reply.body();
+          return reply.body();
+        });
   }
 
   private void exited(Slot slot, Slot.Child child, int code) {
@@ -178,12 +206,8 @@ final class Supervisor extends VerticleBase {
         continue;
       }
       measure(child);
-      vertx.eventBus().<JsonObject>request(ControlAddresses.child(launcherId, child.process.name()),
-              new JsonObject().put("op", "ping"), new DeliveryOptions().setSendTimeout(settings.heartbeatIntervalMs()))
-          .onSuccess(reply -> {
-            child.missedHeartbeats = 0;
-            child.stats = reply.body();
-          })
+      ping(child, settings.heartbeatIntervalMs())
+          .onSuccess(stats -> child.missedHeartbeats = 0)
           .onFailure(e -> missedHeartbeat(slot, child));
       long limit = settings.maxMemoryMb() * 1024 * 1024;
       if (limit > 0 && child.rssBytes > limit && !slot.replacing && !stopping) {

@@ -88,11 +88,17 @@ public record AppConfig(
 
   /**
    * @param configFile the Hazelcast XML file, relative to the application home
-   * @param name the cluster name, replacing the XML's: nodes join only a cluster of their name
-   * @param host the address the cluster binds and advertises ({@code -cluster-host})
+   * @param name the start of the secret cluster names a launcher and {@code identity} make; with
+   *     {@code insecure}, the cluster name itself
+   * @param host the address Hazelcast and the event bus bind and advertise, and only it ({@code -cluster-host})
    * @param port the cluster port; 0 lets Hazelcast choose ({@code -cluster-port})
+   * @param identityDir the operator's identity (cluster name and event-bus TLS key), relative to the
+   *     application home, or null: a launcher then makes a fresh one, and a node joining by hand refuses
+   *     to start unless {@code insecure}
+   * @param insecure lets a node join by hand without an identity: the cluster name in clear and a plain
+   *     event bus, which anyone who can reach the port and learns the name can use
    */
-  public record Cluster(String configFile, String name, String host, int port) {
+  public record Cluster(String configFile, String name, String host, int port, String identityDir, boolean insecure) {
   }
 
   /**
@@ -174,7 +180,9 @@ public record AppConfig(
             string(cluster, "cluster.configFile", "conf/cluster.xml"),
             string(cluster, "cluster.name", "vertx-template"),
             string(cluster, "cluster.host", "127.0.0.1"),
-            port(cluster, "cluster.port", 0)),
+            port(cluster, "cluster.port", 0),
+            optionalString(cluster, "cluster.identityDir"),
+            bool(cluster, "cluster.insecure", false)),
         new Supervisor(
             string(supervisor, "supervisor.runDir", "run"),
             atLeast(supervisor, "supervisor.heartbeatIntervalMs", 1_000L, 100),
@@ -233,6 +241,10 @@ public record AppConfig(
       return s;
     }
     throw new ConfigException("config: '" + path + "' must be a non-empty string");
+  }
+
+  private static String optionalString(JsonObject json, String path) {
+    return json.getValue(leaf(path)) == null ? null : string(json, path, null);
   }
 
   private static boolean bool(JsonObject json, String path, boolean fallback) {

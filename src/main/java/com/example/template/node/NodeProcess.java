@@ -7,8 +7,9 @@ import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -24,27 +25,27 @@ public final class NodeProcess {
 
   private final AppConfig config;
   private final String name;
-  private final Path clusterFile;
-  private final String launcherId;
+  private final Supplier<Future<VertxFactory.Clustered>> start;
+  private final Function<Vertx, ChildAgent> agentFactory;
 
   /**
-   * @param clusterFile the Hazelcast XML to join with, or null for a standalone node
-   * @param launcherId the id of the launcher that forked this node, or null when run by hand
+   * @param start builds this node's Vert.x (standalone, clustered by hand, or as a launcher's
+   *     child); it may throw a {@link ConfigException}, which becomes the startup error line
+   * @param agentFactory the launcher's agent in a child, built on that Vert.x; null when run by hand
    */
-  public NodeProcess(AppConfig config, String name, Path clusterFile, String launcherId) {
+  public NodeProcess(AppConfig config, String name, Supplier<Future<VertxFactory.Clustered>> start,
+      Function<Vertx, ChildAgent> agentFactory) {
     this.config = config;
     this.name = name;
-    this.clusterFile = clusterFile;
-    this.launcherId = launcherId;
+    this.start = start;
+    this.agentFactory = agentFactory;
   }
 
   /** Runs until drained; returns the process exit code. */
   public int run() {
     VertxFactory.Clustered started;
     try {
-      started = await(clusterFile == null
-          ? Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(), null))
-          : VertxFactory.join(config.cluster(), clusterFile));
+      started = await(start.get());
     } catch (RuntimeException e) {
       return startupFailed(e);
     }
@@ -53,7 +54,7 @@ public final class NodeProcess {
     try {
       // A supervised node takes its launcher's orders while it deploys, so it can report ready
       // the moment it is.
-      ChildAgent agent = launcherId == null ? null : new ChildAgent(vertx, name, launcherId);
+      ChildAgent agent = agentFactory == null ? null : agentFactory.apply(vertx);
       Future<Void> listening = agent == null ? Future.succeededFuture() : agent.listen();
       Future<Node> deployed = Node.deploy(vertx, config, name, started.nodes());
       Node node = await(Future.all(deployed, listening).map(all -> deployed.result()));
@@ -86,7 +87,12 @@ public final class NodeProcess {
   private String describe(Throwable e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("Address already in use")) {
-      return "cannot listen on " + config.http().host() + ":" + config.http().port() + ": address already in use";
+      // The bind error does not say which listener failed.
+      String http = config.http().host() + ":" + config.http().port();
+      String where = config.bridge().enabled()
+          ? http + " (HTTP) or " + config.bridge().host() + ":" + config.bridge().port() + " (bridge)"
+          : http;
+      return "cannot listen on " + where + ": address already in use";
     }
     return "node " + name + " failed to start: " + message;
   }

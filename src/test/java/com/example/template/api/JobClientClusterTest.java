@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.config.AppConfig;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
@@ -14,7 +15,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +39,10 @@ class JobClientClusterTest {
 
   @BeforeEach
   void twoNodes() throws Exception {
-    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "test-" + UUID.randomUUID(), "127.0.0.1", 0);
-    a = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml")));
-    b = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml")));
+    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
+    ClusterIdentity identity = ClusterIdentity.generate("test");
+    a = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity));
+    b = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity));
   }
 
   @AfterEach

@@ -3,8 +3,10 @@ package com.example.template.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigLoader;
 import com.example.template.node.Node;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import com.example.template.support.JarProcess;
 import com.example.template.support.TestNodes;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,21 +24,23 @@ import org.junit.jupiter.api.Test;
 /**
  * The JVM example client, {@code examples/jvm-client/JobClientExample.java}, run exactly as its
  * README says ({@code java @conf/jvm.options -cp <fat jar> <source file>}) against a clustered
- * node: it compiles against the jar, joins the cluster, gets its replies and the refusals the
- * contract promises, and exits 0.
+ * node: it compiles against the jar, joins the cluster with the operator's identity directory
+ * (the only way into a closed cluster), gets its replies and the refusals the contract promises,
+ * and exits 0.
  */
 class JvmClientExampleIT {
 
   @Test
   void theExampleJoinsTheClusterAndGetsItsAnswers() throws Exception {
-    String clusterName = "example-it-" + UUID.randomUUID();
+    Path identityDir = Files.createTempDirectory("example-it").resolve("identity");
+    ClusterIdentity.generate("example-it").write(identityDir);
     JsonObject conf = new JsonObject()
         .put("http", new JsonObject().put("port", 0).put("instances", 1))
         .put("jobs", new JsonObject().put("workers", 1))
-        .put("cluster", new JsonObject().put("name", clusterName));
+        .put("cluster", new JsonObject().put("identityDir", identityDir.toString()));
     AppConfig config = TestNodes.config(conf.encode());
     Path home = JarProcess.appHome();
-    VertxFactory.Clustered cluster = VertxFactory.join(config.cluster(), home.resolve(config.cluster().configFile()))
+    VertxFactory.Clustered cluster = VertxFactory.join(config.cluster(), new ConfigLoader(home))
         .await(60, TimeUnit.SECONDS);
     try {
       Node.deploy(cluster.vertx(), config, "example-it-node", cluster.nodes()).await(30, TimeUnit.SECONDS);
@@ -45,7 +49,8 @@ class JvmClientExampleIT {
 
       assertThat(run.exitCode).as(run.toString()).isZero();
       assertThat(run.stdout).as(run.toString())
-          .contains("joined cluster '" + clusterName + "'")
+          .contains("joined the cluster as ")
+          .doesNotContain(ClusterIdentity.load(identityDir).name())
           .containsPattern("work\\.busy \\{\"ms\":200\\} -> \\{\"ms\":200,.*\"node\":\"example-it-node\"")
           .containsPattern("work\\.hash .* -> \\{\"algorithm\":\"PBKDF2WithHmacSHA256\"")
           .contains("work.busy {\"ms\":-1} -> refused as expected: INVALID_REQUEST")
@@ -53,6 +58,14 @@ class JvmClientExampleIT {
     } finally {
       cluster.vertx().close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void withoutAnIdentityTheExampleSaysWhatToSetAndExits2() throws Exception {
+    Result run = runExample(JarProcess.appHome(), "{}");
+
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+    assertThat(run.stderr).as(run.toString()).startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
   }
 
   private static Result runExample(Path home, String conf) throws Exception {

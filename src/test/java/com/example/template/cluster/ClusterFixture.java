@@ -10,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A launcher started from the real jar, with its own cluster name, run directory and HTTP port,
- * so it meets neither a developer's running launcher nor another test's. The verbs run as
- * separate processes, exactly as {@code bin/run.sh list} would.
+ * A launcher started from the real jar, with its own run directory and HTTP port, and otherwise
+ * the default config: its cluster is private to it (a fresh identity per start), so it meets
+ * neither a developer's running launcher nor another test's. The verbs run as separate
+ * processes, exactly as {@code bin/run.sh list} would.
  */
 final class ClusterFixture {
 
@@ -37,7 +37,6 @@ final class ClusterFixture {
         .put("http", new JsonObject().put("port", httpPort))
         .put("jobs", new JsonObject().put("workers", 1))
         .put("drain", new JsonObject().put("closeWindowMs", 500).put("graceMs", 5_000))
-        .put("cluster", new JsonObject().put("name", "it-" + UUID.randomUUID()))
         .put("supervisor", new JsonObject().put("runDir", runDir.toString()).put("heartbeatIntervalMs", 500));
     this.conf = conf.mergeIn(extra, true).encode();
   }
@@ -47,13 +46,18 @@ final class ClusterFixture {
    * go to the launcher's JVM, which passes them on to its children.
    */
   JarProcess launch(int processes, String... jvmFlags) {
-    JarProcess.Builder launcher = JarProcess.builder().name("launcher")
-        .env("HTTP_PORT", null)
-        .args("-processes", Integer.toString(processes), "-instances", "1", "-conf", conf);
+    JarProcess.Builder launcher = launcher(processes);
     for (String flag : jvmFlags) {
       launcher.jvmArg(flag);
     }
     return launcher.start();
+  }
+
+  /** The launcher {@link #launch} starts, to add JVM flags or a wrapper to before starting it. */
+  JarProcess.Builder launcher(int processes) {
+    return JarProcess.builder().name("launcher")
+        .env("HTTP_PORT", null)
+        .args("-processes", Integer.toString(processes), "-instances", "1", "-conf", conf);
   }
 
   /** Runs a verb ({@code list}, {@code show 1}, ...) against this fixture's launcher. */

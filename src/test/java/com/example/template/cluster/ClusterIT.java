@@ -66,7 +66,7 @@ class ClusterIT {
       ranOn.add(get(client, "/work/busy?ms=1").getString("node"));
     }
     assertThat(ranOn).containsExactlyInAnyOrder(
-        cluster.child(1).getString("name"), cluster.child(2).getString("name"));
+        cluster.child(1).getString("node"), cluster.child(2).getString("node"));
 
     // New connections land on both children (SO_REUSEPORT spreads them).
     HttpClient fresh = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));

@@ -6,11 +6,13 @@ import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import com.example.template.support.Conditions;
 import com.example.template.support.JarProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,19 +34,21 @@ class NodeLossIT {
 
   @Test
   void killingTheNodeRunningJobsLosesNoRepeatableJob() throws Exception {
-    String clusterName = "it-" + java.util.UUID.randomUUID();
+    // A service joins the launcher's cluster with the identity the operator gave both.
+    Path identityDir = Files.createTempDirectory("node-loss-it").resolve("identity");
+    ClusterIdentity.generate("node-loss-it").write(identityDir);
     ClusterFixture cluster = new ClusterFixture(new JsonObject()
-        .put("cluster", new JsonObject().put("name", clusterName))
+        .put("cluster", new JsonObject().put("identityDir", identityDir.toString()))
         .put("jobs", new JsonObject().put("workers", 2)));
     try (JarProcess launcher = cluster.launch(2)) {
       launcher.awaitLines(ClusterFixture.ONLINE, 2, Duration.ofSeconds(60));
-      Path clusterFile = JarProcess.appHome().resolve("conf/cluster.xml");
-      VertxFactory.Clustered client = VertxFactory.join(
-              new AppConfig.Cluster("conf/cluster.xml", clusterName, "127.0.0.1", 0), clusterFile)
+      AppConfig.Cluster settings = new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
+      VertxFactory.Clustered client = VertxFactory.join(settings, JarProcess.appHome().resolve("conf/cluster.xml"),
+              ClusterIdentity.load(identityDir))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       try {
         JobClient jobs = new JobClient(client.vertx(), client.nodes(), 30_000, 3);
-        String victim = cluster.child(1).getString("name");
+        String victim = cluster.child(1).getString("node");
         long victimPid = cluster.child(1).getLong("pid");
 
         Stream stream = new Stream(jobs);

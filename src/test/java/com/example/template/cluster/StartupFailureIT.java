@@ -11,18 +11,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * A child that cannot start (here: its HTTP port is held by another program) is retried with
+ * A child that cannot start (here: its bridge port is held by another program; the HTTP port the
+ * launcher checks itself before forking) is retried with
  * backoff, then marked errored with the reason; the launcher stays up and says why.
  */
 class StartupFailureIT {
 
   @Test
   void aChildThatKeepsFailingToStartIsMarkedErroredWithItsReason() throws Exception {
-    ClusterFixture cluster = new ClusterFixture(new JsonObject().put("supervisor",
-        new JsonObject().put("crashLoopLimit", 2).put("restartBackoffMs", 100)));
+    int bridgePort = ClusterFixture.freePort();
+    ClusterFixture cluster = new ClusterFixture(new JsonObject()
+        .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))
+        .put("supervisor", new JsonObject().put("crashLoopLimit", 2).put("restartBackoffMs", 100)));
     // A plain listener without SO_REUSEPORT: no child can share this port with it.
     try (ServerSocket squatter = new ServerSocket();
-         JarProcess launcher = startWithPortTaken(cluster, squatter)) {
+         JarProcess launcher = startWithPortTaken(cluster, squatter, bridgePort)) {
       launcher.awaitLine(Pattern.compile("restarting slot 1 in 100 ms"), Duration.ofSeconds(60));
       launcher.awaitLine(Pattern.compile("slot 1 errored after 2 failed starts"), Duration.ofSeconds(60));
 
@@ -41,8 +44,8 @@ class StartupFailureIT {
     }
   }
 
-  private static JarProcess startWithPortTaken(ClusterFixture cluster, ServerSocket squatter) throws Exception {
-    squatter.bind(new InetSocketAddress("0.0.0.0", cluster.httpPort));
+  private static JarProcess startWithPortTaken(ClusterFixture cluster, ServerSocket squatter, int port) throws Exception {
+    squatter.bind(new InetSocketAddress("127.0.0.1", port));
     return cluster.launch(1);
   }
 }

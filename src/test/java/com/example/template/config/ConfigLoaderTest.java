@@ -35,6 +35,8 @@ class ConfigLoaderTest {
     assertThat(config.jobs().workers()).isZero();
     assertThat(config.jobs().maxInFlight()).isPositive();
     assertThat(config.bridge().enabled()).isFalse();
+    assertThat(config.cluster().identityDir()).as("no identity: a launcher makes a fresh one").isNull();
+    assertThat(config.cluster().insecure()).isFalse();
     assertThat(AppConfig.perCore(config.http().instances())).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
@@ -187,7 +189,9 @@ class ConfigLoaderTest {
         Arguments.of("{\"bridge\":{\"tls\":true}}", "config: 'bridge.tls' must be an object"),
         Arguments.of("{\"bridge\":{\"tls\":{\"certFile\":\"a.pem\"}}}", "config: 'bridge.tls' needs both 'certFile' and 'keyFile'"),
         Arguments.of("{\"bridge\":{\"tls\":{\"certFile\":\"a.pem\",\"keyFile\":\"\"}}}",
-            "config: 'bridge.tls.keyFile' must be a non-empty string"));
+            "config: 'bridge.tls.keyFile' must be a non-empty string"),
+        Arguments.of("{\"cluster\":{\"identityDir\":\"\"}}", "config: 'cluster.identityDir' must be a non-empty string"),
+        Arguments.of("{\"cluster\":{\"insecure\":\"yes\"}}", "config: 'cluster.insecure' must be true or false"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The Hazelcast files in conf/ load, and say what the docs say they say. */
 class ClusterConfigFilesTest {
 
-  private static final AppConfig.Cluster LOOPBACK = new AppConfig.Cluster("unused", "test-cluster", "127.0.0.1", 0);
+  private static final AppConfig.Cluster LOOPBACK = new AppConfig.Cluster("unused", "test-cluster", "127.0.0.1", 0, null, false);
 
   @Test
   void theDefaultClusterJoinsOnLoopbackOverTcpWithoutWaiting() {
@@ -26,8 +26,18 @@ class ClusterConfigFilesTest {
     assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
     assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
-    assertThat(config.getClusterName()).isEqualTo("test-cluster");
     assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+  }
+
+  @Test
+  void everyClusterFileBindsOnlyClusterHostAndLogsNoClusterName() {
+    for (String file : new String[] {"conf/cluster.xml", "conf/cluster-hosts.xml", "conf/cluster-kubernetes.xml"}) {
+      Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file));
+      assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).as(file).isTrue();
+      assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).as(file).containsExactly("127.0.0.1");
+      assertThat(config.getProperty("hazelcast.socket.bind.any")).as(file).isEqualTo("false");
+      assertThat(config.getProperty("hazelcast.logging.details.enabled")).as(file).isEqualTo("false");
+    }
   }
 
   @Test

@@ -82,6 +82,7 @@ public final class JarProcess implements AutoCloseable {
   public static final class Builder {
     private final List<String> args = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> wrapper = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private String name = "app";
     private Path jar;
@@ -110,6 +111,15 @@ public final class JarProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A command that runs the JVM, given its command line as arguments and exec'ing it (so the
+     * pid stays the JVM's), e.g. one that first moves into a network namespace.
+     */
+    public Builder wrapper(String... command) {
+      wrapper.addAll(List.of(command));
+      return this;
+    }
+
     /** A name for failure messages and reader threads. */
     public Builder name(String processName) {
       name = processName;
@@ -129,7 +139,7 @@ public final class JarProcess implements AutoCloseable {
 
     public JarProcess start() {
       Path home = appHome();
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("@" + home.resolve("conf/jvm.options"));
       command.addAll(jvmArgs);
