@@ -279,6 +279,6 @@ public record AppConfig(
   }
 
   private static String leaf(String path) {
-    return path.substring(path.indexOf('.') + 1);
+    return path.substring(path.lastIndexOf('.') + 1);
   }
 }
