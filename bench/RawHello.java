@@ -1,6 +1,8 @@
 // The baseline for bench/bench.sh: a raw Vert.x 5 hello server, nothing but vertx-core.
-//   java @conf/jvm.options -cp target/app.jar bench/RawHello.java <port> <instances>
-// <instances> 0 = one verticle per available core. Prints one "ready:" line once every instance listens.
+//   java @conf/jvm.options -cp target/app.jar bench/RawHello.java <port> <instances> [reuseport]
+// <instances> 0 = one verticle per available core. With "reuseport", it binds with SO_REUSEPORT, so
+// two of them share the port the way a launcher's children do (bench/cluster.sh's ceiling for
+// -processes 2). Prints one "ready:" line once every instance listens.
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,17 +19,18 @@ public class RawHello {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int instances = n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    boolean reusePort = args.length > 2 && args[2].equals("reuseport");
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     vertx.deployVerticle(() -> new VerticleBase() {
           @Override
           public Future<?> start() {
-            return vertx.createHttpServer()
+            return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setReusePort(reusePort))
                 .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end("Hi there"))
                 .listen(port);
           }
         }, new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> System.out.println("ready: raw http 0.0.0.0:" + port + ", " + instances
-            + " instance(s), transport " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio")))
+            + " instance(s)" + (reusePort ? ", SO_REUSEPORT" : "") + ", transport " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio")))
         .onFailure(err -> { err.printStackTrace(); System.exit(1); });
   }
 }

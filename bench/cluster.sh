@@ -2,6 +2,8 @@
 # Cluster mode against one JVM, in one run (DESIGN.md section 7, issue targets), each figure beside
 # its baseline:
 #   /hello req/s, -processes 2 -instances 1  vs  one JVM -instances 0          (target >= 0.9x)
+#   /hello req/s, -processes 2 -instances 1  vs  two raw Vert.x hello JVMs sharing the port by
+#     SO_REUSEPORT, one event loop each: the ceiling on 2 cores              (target >= 0.95x)
 #   start to every child ready, -processes 2  vs  one JVM's start to first 200  (target < 6 s)
 #   job round trip p50 and throughput: across JVMs (cluster member), through the TCP bridge,
 #     vs in one JVM                                                            (target p50 < 1 ms)
@@ -95,6 +97,29 @@ start_cluster() {
   die "the children were not online within 60 s: $(tail -5 "$work/cluster.log")"
 }
 
+# start_raw_pair: two bench/RawHello.java JVMs, one verticle each, sharing $PORT by SO_REUSEPORT;
+# sets PID and PID2
+start_raw_pair() {
+  local i n
+  "$java" @conf/jvm.options -cp "$jar" bench/RawHello.java "$PORT" 1 reuseport >"$work/raw1.log" 2>&1 &
+  PID=$!
+  "$java" @conf/jvm.options -cp "$jar" bench/RawHello.java "$PORT" 1 reuseport >"$work/raw2.log" 2>&1 &
+  PID2=$!
+  PIDS+=("$PID" "$PID2")
+  for ((i = 0; i < 6000; i++)); do
+    n="$(cat "$work/raw1.log" "$work/raw2.log" | grep -c '^ready:')" || true
+    [[ "$n" -ge 2 ]] && return
+    sleep 0.01
+  done
+  die "the raw pair did not start: $(tail -3 "$work/raw1.log" "$work/raw2.log")"
+}
+
+stop_raw_pair() {
+  stop
+  PID="$PID2"
+  stop
+}
+
 stop() {
   local i
   kill -TERM "$PID" 2>/dev/null || true
@@ -118,13 +143,17 @@ log "priming bin/run.sh's class-data archive"
 start_single
 stop
 
-single_rps=() cluster_rps=() single_start=() cluster_ready=()
+single_rps=() cluster_rps=() raw_pair_rps=() single_start=() cluster_ready=()
 for ((round = 1; round <= ROUNDS; round++)); do
   log "round $round: one JVM"
   start_single
   single_start+=("$START_MS")
   single_rps+=("$(hello_rps "single-$round")")
   stop
+  log "round $round: two raw JVMs sharing the port (SO_REUSEPORT)"
+  start_raw_pair
+  raw_pair_rps+=("$(hello_rps "raw-pair-$round")")
+  stop_raw_pair
   log "round $round: -processes 2"
   start_cluster
   cluster_ready+=("$READY_MS")
@@ -154,12 +183,15 @@ stop
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 single_best="$(best "${single_rps[@]}")"
 cluster_best="$(best "${cluster_rps[@]}")"
+raw_pair_best="$(best "${raw_pair_rps[@]}")"
 
 # --- report ------------------------------------------------------------------------------------
 
 printf '\n%-44s %14s %14s %10s %s\n' "figure" "measured" "baseline" "ratio" "target"
 printf '%-44s %14s %14s %10s %s\n' "/hello req/s, -processes 2 vs -instances 0" \
   "$cluster_best" "$single_best" "$(calc "$cluster_best / $single_best")x" ">= 0.9x"
+printf '%-44s %14s %14s %10s %s\n' "/hello req/s, -processes 2 vs 2 raw JVMs" \
+  "$cluster_best" "$raw_pair_best" "$(calc "$cluster_best / $raw_pair_best")x" ">= 0.95x"
 printf '%-44s %14s %14s %10s %s\n' "start to ready (ms): every child vs 1 JVM" \
   "$(least "${cluster_ready[@]}")" "$(least "${single_start[@]}")" "" "< 6000"
 printf '%-44s %14s %14s %10s %s\n' "job round trip p50 (ms): across JVMs" \
@@ -173,7 +205,7 @@ printf '%-44s %14s %14s %10s %s\n' "jobs/s, 8 in flight: through the bridge" \
 printf '%-44s %14s %14s %10s %s\n' "failed requests in 3 reloads under wrk" \
   "$reload_errors" "of $reload_requests" "" "0"
 echo
-echo "all rounds: one JVM req/s ${single_rps[*]}; cluster req/s ${cluster_rps[*]};" \
+echo "all rounds: one JVM req/s ${single_rps[*]}; raw pair req/s ${raw_pair_rps[*]}; cluster req/s ${cluster_rps[*]};" \
   "start ms ${single_start[*]}; ready ms ${cluster_ready[*]}"
 echo "children after the load and the reloads (heap: $(grep -E '^-Xm[sx]' conf/jvm.options | tr '\n' ' ')):"
 echo "$list"

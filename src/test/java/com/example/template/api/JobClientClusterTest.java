@@ -132,7 +132,8 @@ class JobClientClusterTest {
         received.tryComplete();
       }
     }).completion());
-    await(visibleFromA(nodeAddress, 100));
+    // Up to 10 s: under load, with the event bus on TLS, the cache took over 2 s here.
+    await(visibleFromA(nodeAddress, 500));
     return received;
   }
 
