@@ -86,10 +86,10 @@ class BridgeLimitsTest {
       JsonObject reply = client.request(JobApi.BUSY, new JsonObject().put("ms", 1_000));
       assertThat(reply.getString("type")).as("a job longer than the idle timeout is answered").isEqualTo("message");
 
-      long answered = System.nanoTime();
+      // The job outlived the idle timeout three times over and was answered: the clock runs only
+      // while the connection is quiet. (No lower bound on the close: the client may read the reply
+      // late on a loaded machine, after part of the quiet time has passed.)
       assertThat(client.closedByBridge()).as("then the quiet connection is closed").isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("counted from the last frame")
-          .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
   }
 
