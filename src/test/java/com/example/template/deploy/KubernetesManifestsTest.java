@@ -122,6 +122,8 @@ class KubernetesManifestsTest {
     JsonObject port = spec.getJsonArray("ports").getJsonObject(0);
     assertThat(spec.getJsonArray("ports")).hasSize(1);
     assertThat(port.getInteger("port")).isEqualTo(podConfig().cluster().port());
+    // Hazelcast takes a member's port from the EndpointSlice port of this name.
+    assertThat(port.getString("name")).isEqualTo("hazelcast");
     assertThat(port.getString("targetPort")).isEqualTo("hazelcast");
   }
 
