@@ -1,5 +1,5 @@
 // The baseline for bench/bench.sh: a raw Vert.x 5 hello server, nothing but vertx-core.
-//   java @conf/jvm.options -cp target/vertx-template-fat.jar bench/RawHello.java <port> <instances>
+//   java @conf/jvm.options -cp target/app.jar bench/RawHello.java <port> <instances>
 // <instances> 0 = one verticle per available core. Prints one "ready:" line once every instance listens.
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -4,7 +4,7 @@
 //   cluster NAME             a node of the running cluster NAME, from this JVM as a cluster member
 //   bridge HOST PORT         the TCP bridge of a running node
 // Run from the application home:
-//   java @conf/jvm.options -cp target/vertx-template-fat.jar bench/RoundTrip.java in-jvm
+//   java @conf/jvm.options -cp target/app.jar bench/RoundTrip.java in-jvm
 // Prints one line: "roundtrip <mode> p50_ms=.. p99_ms=.. rps=.. samples=.."
 import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;

@@ -16,7 +16,7 @@
 #   WARMUP [3]            seconds of warm-up load before measuring a freshly started server
 #   PACE_MS [10]          pause per connection between requests of the paced /hello probe (-c8)
 #   APP_PORT [18180], RAW_PORT [18181]
-#   BENCH_JAR [target/vertx-template-fat.jar]  the fat jar to measure, e.g. one built from a clean
+#   BENCH_JAR [target/app.jar]  the fat jar to measure, e.g. one built from a clean
 #                         `git archive` of a commit while others rebuild target/
 #   APP_CONF []           passed to the template as -conf (a file or inline JSON), e.g.
 #                         APP_CONF='{"jobs":{"workers":1}}' to leave a core to the event loops
@@ -491,7 +491,7 @@ prepare() {
   command -v curl >/dev/null || die "curl is not installed (apt-get install -y curl)"
   command -v "$javac" >/dev/null || die "javac not found: a JDK 17+ is needed"
 
-  local built="${BENCH_JAR:-$home/target/vertx-template-fat.jar}"
+  local built="${BENCH_JAR:-$home/target/app.jar}"
   if [[ -z "${BENCH_JAR:-}" && ! -f "$built" ]]; then
     log "building $built ..."
     "$home/mvnw" -q -DskipTests package

@@ -5,36 +5,110 @@
 #   bin/run.sh -instances 0                 one JVM, one HTTP verticle per core
 #   bin/run.sh -processes 0 -instances 1    a supervised cluster, one JVM per core
 #
+# Only what starts processes builds: running (no verb), 'start' and 'reload'. The verbs that talk
+# to a running launcher (list, show, logs, stop, monit) never build and run the jar already built,
+# so they work while the sources do not compile.
+#
+# A JVM runs from a copy of the jar (run/jars/app-<sha-256>.jar, one per build, never changed), so
+# a rebuild never changes the classes of a process that runs; unused copies are deleted.
+#
+# Exit codes: 0 ok, 1 failed while running, 2 bad flag or config, 3 no launcher running (verbs),
+# 4 the build failed or there is no jar (see the README).
+#
 # Environment: JAVA_HOME (the JDK to use), JAVA_OPTS (extra JVM flags, after conf/jvm.options),
 # HTTP_PORT (overrides http.port).
 set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$home/target/vertx-template-fat.jar"
+jar="$home/target/app.jar"
+copies="$home/run/jars"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+readonly EXIT_BUILD_FAILED=4
+
+# What builds: running (no verb), start and reload. What records the class-data archive: running.
+case "${1:-}" in
+  list|show|logs|stop|monit|-h|--help|-V|--version) builds=false runs=false ;;
+  start|reload) builds=true runs=false ;;
+  *) builds=true runs=true ;;
+esac
 
 needs_build() {
   [[ ! -f "$jar" ]] && return 0
   [[ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$jar" -print -quit)" ]]
 }
 
-if needs_build; then
+if [[ "$builds" == true ]] && needs_build; then
   echo "building $jar ..." >&2
-  "$home/mvnw" -B -q -f "$home/pom.xml" -DskipTests package >&2
+  if ! "$home/mvnw" -B -q -f "$home/pom.xml" -DskipTests package >&2; then
+    if [[ "${1:-}" == reload ]]; then
+      echo "error: the build failed (above); nothing was reloaded, every child runs as before" >&2
+    else
+      echo "error: the build failed (above); nothing was started" >&2
+    fi
+    exit "$EXIT_BUILD_FAILED"
+  fi
+fi
+
+# The jar to run: the copy of the current build. A verb without a build takes the newest copy.
+newest_copy() {
+  local newest="" copy
+  for copy in "$copies"/app-*.jar; do
+    [[ -f "$copy" && ( -z "$newest" || "$copy" -nt "$newest" ) ]] && newest="$copy"
+  done
+  echo "$newest"
+}
+
+# Deletes every copy but the current one that no process has open (a JVM keeps its jar open).
+prune_copies() {
+  local current="$1" open copy
+  open="$(find /proc/[0-9]*/fd -lname "$copies/app-*.jar" -printf '%l\n' 2>/dev/null | sort -u || true)"
+  for copy in "$copies"/app-*.jar; do
+    [[ -f "$copy" && "$copy" != "$current" ]] || continue
+    grep -qxF "$copy" <<<"$open" || rm -f "$copy"
+  done
+}
+
+# The copy of the build run last, if the jar has not changed since (same time and size: cp -p
+# keeps both, and the launcher knows its own copy by them): no hashing on every run.
+current="$copies/current"
+same_build() {
+  [[ -f "$current" && ! "$jar" -nt "$current" && ! "$current" -nt "$jar" ]] \
+    && [[ "$(stat -c %s "$jar")" == "$(stat -L -c %s "$current")" ]]
+}
+
+if [[ -f "$jar" ]] && same_build; then
+  copy="$(readlink -f "$current")"
+elif [[ -f "$jar" ]]; then
+  # Named by content (the launcher names its copies the same way), written aside and moved in.
+  copy="$copies/app-$(sha256sum "$jar" | cut -c1-16).jar"
+  (umask 077 && mkdir -p "$copies")
+  if [[ ! -f "$copy" ]]; then
+    cp -p "$jar" "$copy.partial.$$"
+    mv -f "$copy.partial.$$" "$copy"
+  fi
+  ln -sfn "$(basename "$copy")" "$current"
+  prune_copies "$copy"
+else
+  copy="$(newest_copy)"
+  if [[ -z "$copy" ]]; then
+    echo "error: no runnable jar at $jar: build it with ./mvnw package (or run bin/run.sh without a verb)" >&2
+    exit "$EXIT_BUILD_FAILED"
+  fi
 fi
 
 # Application class-data sharing: the first run after a build records the classes it loaded into
 # an archive when it exits; later runs map them instead of loading them (start to first 200 went
 # from about 1.0 s to 0.65 s here). One archive per JDK, since an archive only fits the JVM that
 # wrote it; the JVM falls back to loading classes normally if it does not fit.
-# A verb (start, list, ...) loads few classes, so it uses the archive but never records it.
+# A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it.
 archive="$home/target/app-cds-$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1).jsa"
 cds=()
 if [[ -f "$archive" && "$archive" -nt "$jar" ]]; then
   cds=("-XX:SharedArchiveFile=$archive")
-elif [[ ! "${1:-}" =~ ^(start|stop|list|show|reload|logs)$ ]]; then
+elif [[ -f "$jar" && "$runs" == true ]]; then
   cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds=error")
 fi
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-exec "$java" "@$home/conf/jvm.options" "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} -Dapp.home="$home" -jar "$jar" "$@"
+exec "$java" "@$home/conf/jvm.options" "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} \
+  -Dapp.home="$home" -Dapp.jar="$jar" -jar "$copy" "$@"

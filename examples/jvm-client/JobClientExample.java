@@ -18,8 +18,8 @@ import java.util.UUID;
  * ({@code bin/run.sh -processes 2}, or {@code bin/run.sh -cluster}):
  *
  * <pre>
- * ./mvnw -q package -DskipTests      # once: builds target/vertx-template-fat.jar
- * java @conf/jvm.options -cp target/vertx-template-fat.jar examples/jvm-client/JobClientExample.java
+ * ./mvnw -q package -DskipTests      # once: builds target/app.jar
+ * java @conf/jvm.options -cp target/app.jar examples/jvm-client/JobClientExample.java
  * </pre>
  *
  * <p>It reads the same {@code conf/config.json} as the nodes (or the {@code -conf}-style file or

@@ -2,26 +2,32 @@ package com.example.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.node.ExitCodes;
 import com.example.template.support.JarProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a user sees when the jar cannot start: one line on stderr that starts with
- * {@code error: } and names the culprit, a non-zero exit code (2 for a bad flag or config, 1 for
- * a node that could not start), and never a stack trace.
+ * {@code error: } and names the culprit, the exit code of its kind ({@link ExitCodes}: 2 for a
+ * bad flag or config, 1 for a node that could not start), and never a stack trace. And the
+ * conventions a Vert.x or shell user expects: {@code -V}, conf/ found from any directory, quiet
+ * logs.
  */
 class CommandLineIT {
 
   private static final Duration EXIT = Duration.ofSeconds(30);
-  private static final String HELP_HINT = "Try 'bin/run.sh --help' for the options.";
 
   /** A mistake on the command line or in the config, and a word its error line must contain. */
   record Mistake(String what, Map<String, String> env, List<String> args, String mentions) {
@@ -34,6 +40,15 @@ class CommandLineIT {
   static Stream<Mistake> mistakes() {
     return Stream.of(
         new Mistake("an unknown flag", Map.of(), List.of("--bogus"), "--bogus"),
+        new Mistake("Vert.x 4's -ha (not -h -a)", Map.of(), List.of("-ha"), "'-ha'"),
+        new Mistake("Vert.x 4's -worker", Map.of(), List.of("-worker"), "'-worker'"),
+        new Mistake("an unknown config key", Map.of(), List.of("-conf", "{\"http\": {\"prot\": 8080}}"),
+            "unknown key 'http.prot' (did you mean 'http.port'?)"),
+        new Mistake("an unknown config section", Map.of(), List.of("-conf", "{\"jobz\": {}}"),
+            "unknown key 'jobz' (did you mean 'jobs'?)"),
+        new Mistake("a missing cluster file, found by a node", Map.of(),
+            List.of("-cluster", "-conf", "{\"cluster\": {\"configFile\": \"conf/no-such-cluster.xml\"}}"),
+            "no-such-cluster.xml"),
         new Mistake("-instances -1", Map.of(), List.of("-instances", "-1"), "-instances"),
         new Mistake("-instances that is not a number", Map.of(), List.of("-instances", "many"), "many"),
         new Mistake("-conf naming a missing file", Map.of(), List.of("-conf", "conf/no-such-file.json"),
@@ -52,13 +67,58 @@ class CommandLineIT {
     try (JarProcess app = builder.start()) {
       int exitCode = app.awaitExit(EXIT);
 
-      assertThat(exitCode).as(app.output()).isEqualTo(2);
-      List<String> errors = app.stderr().stream().filter(line -> line.startsWith("error: ")).toList();
-      assertThat(errors).as(app.output()).singleElement().asString().contains(mistake.mentions());
-      assertThat(app.stderr()).as("nothing but the error line and the help hint")
-          .allMatch(line -> line.startsWith("error: ") || line.equals(HELP_HINT));
+      assertThat(exitCode).as(app.output()).isEqualTo(ExitCodes.USAGE);
+      assertThat(app.stderr()).as(app.output()).singleElement().asString()
+          .startsWith("error: ").contains(mistake.mentions());
       assertNoStackTrace(app);
       assertThat(app.stdout()).as("it never got as far as starting").noneMatch(line -> line.contains("ready"));
+    }
+  }
+
+  @Test
+  void aConfigMistakeFoundByTheLauncherIsExitCode2Too(@TempDir Path runDir) {
+    String conf = "{\"cluster\": {\"configFile\": \"conf/no-such-cluster.xml\"}, \"supervisor\": {\"runDir\": \""
+        + runDir + "\"}}";
+    try (JarProcess launcher = JarProcess.builder().args("-processes", "1", "-conf", conf).start()) {
+      assertThat(launcher.awaitExit(EXIT)).as(launcher.output()).isEqualTo(ExitCodes.USAGE);
+      assertThat(launcher.stderr()).as(launcher.output()).singleElement().asString()
+          .startsWith("error: ").contains("no-such-cluster.xml");
+      assertNoStackTrace(launcher);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-V", "--version"})
+  void versionPrintsTheNameAndVersionFromTheBuild(String flag) {
+    try (JarProcess app = JarProcess.start(flag)) {
+      assertThat(app.awaitExit(EXIT)).as(app.output()).isEqualTo(ExitCodes.OK);
+      assertThat(app.stdout()).as(app.output()).hasSize(2);
+      assertThat(app.stdout().get(0)).matches("[\\w.-]+ \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+      assertThat(app.stdout().get(1)).startsWith("Vert.x 5.").contains("Java " + Runtime.version().feature());
+      assertThat(app.stderr()).isEmpty();
+    }
+  }
+
+  @Test
+  void theJarFindsConfFromAnotherDirectory(@TempDir Path elsewhere) {
+    // No -Dapp.home, another working directory: the jar finds conf/ next to target/.
+    try (JarProcess app = JarProcess.builder().byHand(JarProcess.appJar(), elsewhere).args("-instances", "1").start()) {
+      app.awaitHttpPort(Duration.ofSeconds(60));
+      assertThat(app.lines()).as(app.output())
+          .noneMatch(line -> line.text().contains("built-in defaults"))
+          .noneMatch(line -> line.text().contains("DEBUG"));
+    }
+  }
+
+  @Test
+  void aJarAwayFromAnyConfSaysItRunsOnDefaultsAndStaysQuiet(@TempDir Path elsewhere) throws Exception {
+    Path lone = Files.copy(JarProcess.appJar(), elsewhere.resolve("app.jar"));
+    try (JarProcess app = JarProcess.builder().byHand(lone, elsewhere).args("-instances", "1").start()) {
+      app.awaitHttpPort(Duration.ofSeconds(60));
+      assertThat(app.lines()).as(app.output())
+          .filteredOn(line -> line.text().contains("running on the built-in defaults")).hasSize(1);
+      assertThat(app.lines()).as("no DEBUG noise from a Logback without config: " + app.output())
+          .noneMatch(line -> line.text().contains("DEBUG"));
     }
   }
 
@@ -68,7 +128,7 @@ class CommandLineIT {
          JarProcess app = JarProcess.builder().env("HTTP_PORT", Integer.toString(squatter.getLocalPort())).start()) {
       int exitCode = app.awaitExit(EXIT);
 
-      assertThat(exitCode).as(app.output()).isEqualTo(1);
+      assertThat(exitCode).as(app.output()).isEqualTo(ExitCodes.FAILED);
       assertThat(app.stderr()).as(app.output()).singleElement().asString()
           .startsWith("error: ")
           .contains(":" + squatter.getLocalPort())

@@ -49,6 +49,12 @@ public final class JobApi {
    */
   public static final String HEADER_DEADLINE = "x-deadline";
 
+  /**
+   * Set by a {@link JobClient} whose caller may go away (an HTTP request): a random id under which
+   * the client can cancel the job on the node that holds it ({@link #cancelAddress}).
+   */
+  public static final String HEADER_JOB_ID = "x-job-id";
+
   /** Failure code: the request body is missing a field, has the wrong type or is out of range. */
   public static final int INVALID_REQUEST = 400;
 
@@ -64,6 +70,12 @@ public final class JobApi {
    */
   public static final int OUTCOME_UNKNOWN = 502;
 
+  /**
+   * Failure code: the caller cancelled the job (an HTTP client closed its connection before the
+   * answer). It never started, or it stopped early. Only the canceller gets it, and it has left.
+   */
+  public static final int CANCELLED = 499;
+
   /** Failure code: a bug on our side. The message never carries internals. */
   public static final int INTERNAL_ERROR = 500;
 
@@ -77,5 +89,17 @@ public final class JobApi {
    */
   public static String nodeAddress(String address, String nodeId) {
     return address + "@" + nodeId;
+  }
+
+  /**
+   * The address where one node takes cancellations of the jobs it holds: {@code {"jobId": ...,
+   * "deadline": epoch ms}}, sent without expecting a reply. A job with that {@link #HEADER_JOB_ID}
+   * that has not started never runs ({@link #CANCELLED}); one that runs is asked to stop. Private
+   * to the cluster, like {@link #nodeAddress}: the bridge does not let frames reach it.
+   *
+   * @param nodeId the node's cluster id, or null for a Vert.x that is not clustered
+   */
+  public static String cancelAddress(String nodeId) {
+    return nodeId == null ? "work.cancel" : "work.cancel@" + nodeId;
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * (up to {@code maxAttempts} in all, within the original deadline), any other job fails with
  * {@link JobApi#OUTCOME_UNKNOWN}. Nodes without workers (the launcher, a draining node) answer
  * {@code NO_HANDLERS} and are skipped.
+ *
+ * <p>Knowing which node holds a job also lets a caller that goes away cancel it there, instead of
+ * leaving it to fill a worker's queue for nobody.
  *
  * <p>Without a cluster, it is a plain {@code request()} to the public address.
  */
@@ -75,53 +79,75 @@ public final class JobClient {
    * @param requestId sent as {@link JobApi#HEADER_REQUEST_ID}, or null
    */
   public Future<Message<JsonObject>> request(String address, JsonObject body, String requestId) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    if (nodes == null) {
-      return send(address, body, requestId, deadline);
-    }
-    return attempt(address, body, requestId, deadline, 1, Set.of());
+    return request(new Call(address, body, requestId, null, System.currentTimeMillis() + timeoutMs));
   }
 
-  private Future<Message<JsonObject>> attempt(String address, JsonObject body, String requestId,
-      long deadline, int attempt, Set<String> lost) {
+  /**
+   * Like {@link #request(String, JsonObject, String)}, for a caller that may go away before the
+   * answer (an HTTP client that closes its connection). When {@code abandoned} completes first,
+   * the node holding the job is told to cancel it ({@link JobApi#cancelAddress}): a job still
+   * queued never starts, a running job is asked to stop, and the job is never sent to another
+   * node. The returned future completes when that node has let go of the job (with
+   * {@link JobApi#CANCELLED}) or at the deadline, so a bound on jobs in flight that the caller
+   * releases on completion counts the job for as long as a node spends on it.
+   */
+  public Future<Message<JsonObject>> request(String address, JsonObject body, String requestId, Future<?> abandoned) {
+    String jobId = Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    Call call = new Call(address, body, requestId, jobId, System.currentTimeMillis() + timeoutMs);
+    abandoned.onComplete(ar -> abandon(call));
+    return request(call);
+  }
+
+  private Future<Message<JsonObject>> request(Call call) {
+    if (nodes == null) {
+      call.cancelAddress = JobApi.cancelAddress(null);
+      return send(call.address, call);
+    }
+    return attempt(call, 1, Set.of());
+  }
+
+  private Future<Message<JsonObject>> attempt(Call call, int attempt, Set<String> lost) {
     List<String> order = rotation(lost);
-    return tryNodes(address, body, requestId, deadline, order, 0).recover(failure -> {
+    return tryNodes(call, order, 0).recover(failure -> {
       if (!(failure instanceof NodeLost nodeLost)) {
         return Future.failedFuture(failure);
       }
       Set<String> stillLost = new java.util.HashSet<>(lost);
       stillLost.add(nodeLost.nodeId);
-      boolean timeLeft = System.currentTimeMillis() < deadline;
-      if (JobApi.REPEATABLE.contains(address) && attempt < maxAttempts && timeLeft) {
-        LOG.info("{} lost with node {}: trying another node (attempt {} of {})",
-            address, nodeLost.nodeId, attempt + 1, maxAttempts);
-        retries.increment();
-        return attempt(address, body, requestId, deadline, attempt + 1, stillLost);
+      boolean timeLeft = System.currentTimeMillis() < call.deadline;
+      boolean repeatable = JobApi.REPEATABLE.contains(call.address);
+      if (call.abandoned) {
+        return Future.failedFuture(cancelled());
       }
-      return Future.failedFuture(JobApi.REPEATABLE.contains(address)
+      if (repeatable && attempt < maxAttempts && timeLeft) {
+        LOG.info("{} lost with node {}: trying another node (attempt {} of {})",
+            call.address, nodeLost.nodeId, attempt + 1, maxAttempts);
+        retries.increment();
+        return attempt(call, attempt + 1, stillLost);
+      }
+      return Future.failedFuture(repeatable
           ? new ReplyException(ReplyFailure.TIMEOUT, "no node finished the job in time")
           : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, JobApi.OUTCOME_UNKNOWN,
               "the node running the job was lost; it may or may not have run"));
     });
   }
 
-  private Future<Message<JsonObject>> tryNodes(String address, JsonObject body, String requestId,
-      long deadline, List<String> order, int index) {
+  private Future<Message<JsonObject>> tryNodes(Call call, List<String> order, int index) {
     if (index == order.size()) {
-      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no node runs " + address));
+      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no node runs " + call.address));
     }
     String node = order.get(index);
-    return onNode(node, address, body, requestId, deadline).recover(failure -> {
+    return onNode(node, call).recover(failure -> {
       if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return tryNodes(address, body, requestId, deadline, order, index + 1);
+        return tryNodes(call, order, index + 1);
       }
       return Future.failedFuture(failure);
     });
   }
 
   // Sends to one node's own address and fails with NodeLost if that node leaves first.
-  private Future<Message<JsonObject>> onNode(String node, String address, JsonObject body, String requestId,
-      long deadline) {
+  private Future<Message<JsonObject>> onNode(String node, Call call) {
     Promise<Message<JsonObject>> result = Promise.promise();
     Set<Promise<?>> held = inFlight.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet());
     held.add(result);
@@ -129,7 +155,8 @@ public final class JobClient {
       inFlight.remove(node);
       result.tryFail(new NodeLost(node));
     }
-    send(JobApi.nodeAddress(address, node), body, requestId, deadline).onComplete(ar -> {
+    call.cancelAddress = JobApi.cancelAddress(node);
+    send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {
       held.remove(result);
       if (ar.succeeded()) {
         result.tryComplete(ar.result());
@@ -140,15 +167,35 @@ public final class JobClient {
     return result.future();
   }
 
-  private Future<Message<JsonObject>> send(String address, JsonObject body, String requestId, long deadline) {
-    long remaining = Math.max(1, deadline - System.currentTimeMillis());
+  private Future<Message<JsonObject>> send(String address, Call call) {
+    // cancelAddress is set before this check and read by abandon() after it sets the flag: one
+    // of the two sees the other, so a job is either never sent or its node hears of the cancellation.
+    if (call.abandoned) {
+      return Future.failedFuture(cancelled());
+    }
+    long remaining = Math.max(1, call.deadline - System.currentTimeMillis());
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(remaining)
-        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(deadline));
-    if (requestId != null) {
-      options.addHeader(JobApi.HEADER_REQUEST_ID, requestId);
+        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(call.deadline));
+    if (call.requestId != null) {
+      options.addHeader(JobApi.HEADER_REQUEST_ID, call.requestId);
     }
-    return vertx.eventBus().request(address, body, options);
+    if (call.jobId != null) {
+      options.addHeader(JobApi.HEADER_JOB_ID, call.jobId);
+    }
+    return vertx.eventBus().request(address, call.body, options);
+  }
+
+  private void abandon(Call call) {
+    call.abandoned = true;
+    String target = call.cancelAddress;
+    if (target != null) {
+      vertx.eventBus().send(target, new JsonObject().put("jobId", call.jobId).put("deadline", call.deadline));
+    }
+  }
+
+  private static ReplyException cancelled() {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, JobApi.CANCELLED, "cancelled by its caller before it was sent");
   }
 
   /** Jobs sent again because the node holding them was lost, since this client was made. */
@@ -175,6 +222,25 @@ public final class JobClient {
     if (held != null && !held.isEmpty()) {
       LOG.warn("node {} left with {} job(s) in flight", nodeId, held.size());
       held.forEach(promise -> promise.tryFail(new NodeLost(nodeId)));
+    }
+  }
+
+  /** One job on its way: what to send, and where it is now for a cancellation to follow it. */
+  private static final class Call {
+    final String address;
+    final JsonObject body;
+    final String requestId;
+    final String jobId;
+    final long deadline;
+    volatile String cancelAddress; // of the node it was last sent to
+    volatile boolean abandoned;
+
+    Call(String address, JsonObject body, String requestId, String jobId, long deadline) {
+      this.address = address;
+      this.body = body;
+      this.requestId = requestId;
+      this.jobId = jobId;
+      this.deadline = deadline;
     }
   }
 

@@ -1,8 +1,8 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
-import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +12,9 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * What every verb that talks to a running launcher shares: finding its run directory (from the
- * same config the launcher read), and turning "nobody there" into one clear line and exit 1.
+ * same config the launcher read, but only that key: a verb must reach the launcher even when the
+ * config or the sources have been broken since), and turning "nobody there" into one clear line
+ * and its own exit code.
  */
 abstract class ControlVerb implements Callable<Integer> {
 
@@ -29,7 +31,7 @@ abstract class ControlVerb implements Callable<Integer> {
       return run(new ControlClient(runDir()));
     } catch (ControlClient.NoLauncherException e) {
       System.err.println("error: " + e.getMessage());
-      return 1;
+      return ExitCodes.NO_LAUNCHER;
     }
   }
 
@@ -40,11 +42,9 @@ abstract class ControlVerb implements Callable<Integer> {
     return runDir(parent.home, conf);
   }
 
-  /** The launcher's run directory, from the same config the launcher reads. */
+  /** The launcher's run directory: {@code supervisor.runDir}, read leniently. */
   static Path runDir(Path home, String conf) {
-    ConfigLoader loader = new ConfigLoader(home);
-    AppConfig config = loader.load(conf, System.getenv(), new JsonObject());
-    return loader.resolve(config.supervisor().runDir());
+    return new ConfigLoader(home).runDir(conf);
   }
 
   /** Prints the launcher's error, if it answered with one; returns whether it did. */

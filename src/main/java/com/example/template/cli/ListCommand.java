@@ -1,12 +1,13 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 
 /** {@code bin/run.sh list}: PM2's {@code list}, one row per child. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Lists the children of the running launcher: id, pid, state, uptime, restarts, CPU, memory, requests.")
 final class ListCommand extends ControlVerb {
 
@@ -14,9 +15,9 @@ final class ListCommand extends ControlVerb {
   int run(ControlClient client) throws ControlClient.NoLauncherException, IOException {
     JsonObject answer = client.call(new JsonObject().put("cmd", "list"));
     if (failed(answer)) {
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.print(ChildTable.render(answer.getJsonArray("children")));
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -1,6 +1,7 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.Launcher;
+import com.example.template.node.ExitCodes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code bin/run.sh logs [-f]}: the background launcher's output, every child's lines prefixed
  * with its name (PM2's {@code logs}).
  */
-@Command(name = "logs", mixinStandardHelpOptions = true,
+@Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Prints the output of the launcher started with 'start' (and follows it with -f).")
 final class LogsCommand implements Callable<Integer> {
 
@@ -41,14 +42,14 @@ final class LogsCommand implements Callable<Integer> {
     Path log = ControlVerb.runDir(parent.home, conf).resolve(Launcher.LOG_FILE);
     if (!Files.exists(log)) {
       System.err.println("error: no log at " + log + " (a launcher started in the foreground prints to its terminal)");
-      return 1;
+      return ExitCodes.NO_LAUNCHER;
     }
     List<String> all = Files.readAllLines(log);
     all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.out::println);
     if (follow) {
       follow(log, Files.size(log));
     }
-    return 0;
+    return ExitCodes.OK;
   }
 
   // Until interrupted (Ctrl-C): print what is appended, as tail -f does.

@@ -1,6 +1,7 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
  * {@code bin/run.sh reload}: replaces every child with zero failed requests, one at a time: the
  * replacement starts and reports ready before the old child drains.
  */
-@Command(name = "reload", mixinStandardHelpOptions = true,
+@Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Replaces every child, one at a time, without downtime.")
 final class ReloadCommand extends ControlVerb {
 
@@ -18,10 +19,10 @@ final class ReloadCommand extends ControlVerb {
     System.out.println("reloading: each child is replaced once its replacement is ready...");
     JsonObject answer = client.call(new JsonObject().put("cmd", "reload"));
     if (failed(answer)) {
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.println("reloaded: " + String.join(", ", answer.getJsonArray("replaced").stream()
         .map(String::valueOf).toList()));
-    return 0;
+    return ExitCodes.OK;
   }
 }

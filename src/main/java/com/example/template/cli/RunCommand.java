@@ -1,16 +1,21 @@
 package com.example.template.cli;
 
+import com.example.template.cluster.JarCopies;
+import com.example.template.cluster.JvmCommand;
 import com.example.template.cluster.Launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
+import com.example.template.node.ExitCodes;
 import com.example.template.node.NodeProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,12 +29,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run.sh",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     usageHelpAutoWidth = true,
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
         ReloadCommand.class, LogsCommand.class})
 public final class RunCommand implements Callable<Integer> {
+
+  /** The folder of the run directory that holds the copies of the jar the processes run from. */
+  public static final String JAR_COPIES = "jars";
 
   @Mixin
   NodeOptions options;
@@ -46,20 +55,24 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--reuse-port", hidden = true, description = "Bind HTTP with SO_REUSEPORT (set by the launcher).")
   boolean reusePort;
 
+  final Installation installation;
   final Path home;
 
-  RunCommand(Path home) {
-    this.home = home;
+  RunCommand(Installation installation) {
+    this.installation = installation;
+    this.home = installation.home();
   }
 
-  /** Parses the arguments and runs; returns the process exit code. */
-  public static int execute(Path home, String... args) {
-    CommandLine commandLine = new CommandLine(new RunCommand(home));
+  /** Parses the arguments and runs; returns the process exit code ({@link ExitCodes}). */
+  public static int execute(Installation installation, String... args) {
+    CommandLine commandLine = new CommandLine(new RunCommand(installation));
+    // Vert.x's single-dash flags are words: '-ha' (a Vert.x 4 flag) must be an unknown option, not '-h -a'.
+    commandLine.setPosixClusteredShortOptionsAllowed(false);
     commandLine.setParameterExceptionHandler(RunCommand::usageError);
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println("error: " + e.getMessage());
-        return 2;
+        return ExitCodes.USAGE;
       }
       throw e;
     });
@@ -69,6 +82,10 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConfigLoader loader = new ConfigLoader(home);
+    if (options.conf == null && !loader.hasDefaultFile()) {
+      LoggerFactory.getLogger(RunCommand.class).info(
+          "no {} in {}: running on the built-in defaults (set -Dapp.home, or run bin/run.sh)", ConfigLoader.DEFAULT_FILE, home);
+    }
     JsonObject flags = options.asConfig();
     if (reusePort) {
       flags.put("http", flags.getJsonObject("http", new JsonObject()).put("reusePort", true));
@@ -80,11 +97,33 @@ public final class RunCommand implements Callable<Integer> {
         // Started by 'start': closing the terminal it came from must not stop it.
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
       }
-      return new Launcher(config, loader.resolve(config.supervisor().runDir()), clusterFile,
-          options.resolvedProcesses(), this::childArguments).run();
+      return runLauncher(config, loader.resolve(config.supervisor().runDir()), clusterFile);
     }
     String name = nodeName != null ? nodeName : "node-" + ProcessHandle.current().pid();
     return new NodeProcess(config, name, options.cluster ? clusterFile : null, launcherId).run();
+  }
+
+  // Each child runs from a copy of the build current at its start (JarCopies): a rebuild never
+  // changes a running child, and the children a reload starts run the new build.
+  private int runLauncher(AppConfig config, Path runDir, Path clusterFile) {
+    if (installation.builtJar() == null) {
+      throw new ConfigException("cluster mode starts its children from the runnable jar, and this JVM runs "
+          + "from class folders: build it (./mvnw package) and run bin/run.sh");
+    }
+    int processes = options.resolvedProcesses();
+    JarCopies jars = new JarCopies(runDir.resolve(JAR_COPIES), installation.builtJar(), installation.runningJar());
+    try {
+      Launcher.claimRunDir(runDir); // before a copy goes in it: its mode, and nobody else's launcher in it
+      jars.take();
+    } catch (ConfigException | UncheckedIOException e) {
+      System.err.println("error: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    JvmCommand jvm = new JvmCommand(home, installation.builtJar());
+    int exitCode = new Launcher(config, runDir, clusterFile, processes,
+        (launcher, name) -> jvm.forJar(jars.take(), childArguments(launcher, name))).run();
+    jars.prune();
+    return exitCode;
   }
 
   private List<String> childArguments(String launcher, String name) {
@@ -94,11 +133,10 @@ public final class RunCommand implements Callable<Integer> {
     return args;
   }
 
-  // One line and the way to help, not a page of usage: the user mistyped one thing.
+  // One line, with the way to help, not a page of usage: the user mistyped one thing.
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
-    err.println("error: " + e.getMessage());
-    err.println("Try 'bin/run.sh --help' for the options.");
-    return 2;
+    err.println("error: " + e.getMessage().lines().findFirst().orElse("") + " (see 'bin/run.sh --help')");
+    return ExitCodes.USAGE;
   }
 }

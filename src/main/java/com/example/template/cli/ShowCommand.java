@@ -1,13 +1,15 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/run.sh show ID}: one child's details. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one child's details.")
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Shows one child's details.")
 final class ShowCommand extends ControlVerb {
 
   @Parameters(paramLabel = "ID", description = "The child's id, as 'list' shows it.")
@@ -17,9 +19,9 @@ final class ShowCommand extends ControlVerb {
   int run(ControlClient client) throws ControlClient.NoLauncherException, IOException {
     JsonObject answer = client.call(new JsonObject().put("cmd", "show").put("id", id));
     if (failed(answer)) {
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.print(ChildTable.details(answer.getJsonObject("child")));
-    return 0;
+    return ExitCodes.OK;
   }
 }

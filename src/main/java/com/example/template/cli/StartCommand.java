@@ -1,13 +1,18 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.cluster.JarCopies;
 import com.example.template.cluster.JvmCommand;
 import com.example.template.cluster.Launcher;
+import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
+import com.example.template.config.ConfigLoader;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * its output in {@code run/launcher.log}, and returns once every child is online or errored,
  * printing the same table as {@code list}.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Starts the launcher in the background; its output goes to run/launcher.log.")
 final class StartCommand implements Callable<Integer> {
 
@@ -45,18 +50,29 @@ final class StartCommand implements Callable<Integer> {
       options.processes = 1;
     }
     options.resolvedProcesses(); // checks the value before anything starts
-    Path runDir = ControlVerb.runDir(parent.home, options.conf);
+    // The whole config, as the launcher will read it: a mistake is refused here, on this terminal.
+    ConfigLoader loader = new ConfigLoader(parent.home);
+    AppConfig config = loader.load(options.conf, System.getenv(), options.asConfig());
+    Path runDir = loader.resolve(config.supervisor().runDir());
+    Installation installation = parent.installation;
+    if (installation.builtJar() == null) {
+      throw new ConfigException("'start' runs the launcher from the runnable jar, and this JVM runs from class folders: "
+          + "build it (./mvnw package) and run bin/run.sh");
+    }
+    Path jar;
     try {
       Launcher.claimRunDir(runDir);
-    } catch (ConfigException e) {
+      // The launcher runs from a copy too: a rebuild while it runs must not change its classes.
+      jar = new JarCopies(runDir.resolve(RunCommand.JAR_COPIES), installation.builtJar(), installation.runningJar()).take();
+    } catch (ConfigException | UncheckedIOException e) {
       System.err.println("error: " + e.getMessage());
-      return 1;
+      return ExitCodes.FAILED;
     }
     ControlClient client = new ControlClient(runDir);
     Path log = runDir.resolve(Launcher.LOG_FILE);
     List<String> args = new ArrayList<>(List.of("--detached"));
     args.addAll(options.asArguments());
-    Process launcher = new ProcessBuilder(JvmCommand.forMain(args))
+    Process launcher = new ProcessBuilder(new JvmCommand(parent.home, installation.builtJar()).forJar(jar, args))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -84,14 +100,14 @@ final class StartCommand implements Callable<Integer> {
       System.err.println("error: the launcher exited with code " + launcher.exitValue() + "; its last lines:");
       List<String> lines = Files.readAllLines(log);
       lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(System.err::println);
-      return 1;
+      return ExitCodes.FAILED;
     }
     if (children == null) {
       System.err.println("error: the launcher did not answer within " + waitSeconds + " s; see " + log);
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.print(ChildTable.render(children));
     boolean allOnline = children.stream().map(JsonObject.class::cast).allMatch(c -> "online".equals(c.getString("state")));
-    return allOnline ? 0 : 1;
+    return allOnline ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

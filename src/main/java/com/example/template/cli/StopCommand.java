@@ -1,6 +1,7 @@
 package com.example.template.cli;
 
 import com.example.template.cluster.ControlClient;
+import com.example.template.node.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/run.sh stop}: drains every child, then the launcher exits (PM2's {@code delete all}). */
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Drains every child and stops the launcher.")
 final class StopCommand extends ControlVerb {
 
@@ -23,7 +24,7 @@ final class StopCommand extends ControlVerb {
   int run(ControlClient client) throws ControlClient.NoLauncherException, IOException {
     JsonObject answer = client.call(new JsonObject().put("cmd", "stop"));
     if (failed(answer)) {
-      return 1;
+      return ExitCodes.FAILED;
     }
     long pid = answer.getLong("pid");
     System.out.println("stopping launcher " + pid + ": draining every child...");
@@ -34,15 +35,15 @@ final class StopCommand extends ControlVerb {
       }
     } catch (TimeoutException e) {
       System.err.println("error: launcher " + pid + " still running after " + timeoutSeconds + " s");
-      return 1;
+      return ExitCodes.FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      return ExitCodes.FAILED;
     } catch (ExecutionException e) {
       System.err.println("error: could not wait for launcher " + pid + ": " + e.getCause().getMessage());
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.println("stopped");
-    return 0;
+    return ExitCodes.OK;
   }
 }

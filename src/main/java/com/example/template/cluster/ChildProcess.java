@@ -33,12 +33,13 @@ final class ChildProcess {
   }
 
   /**
-   * Starts a child JVM running {@code Main} with the given arguments.
+   * Starts a child JVM.
    *
+   * @param command its command line ({@link JvmCommand})
    * @param out where the child's prefixed output goes (the launcher's stdout)
    */
-  static ChildProcess start(String name, List<String> mainArgs, PrintStream out) throws IOException {
-    Process process = new ProcessBuilder(JvmCommand.forMain(mainArgs)).redirectErrorStream(true).start();
+  static ChildProcess start(String name, List<String> command, PrintStream out) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new ChildProcess(name, process, out);
   }
 

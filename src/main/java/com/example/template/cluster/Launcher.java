@@ -4,6 +4,7 @@ import static com.example.template.node.Blocking.await;
 
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
+import com.example.template.node.ExitCodes;
 import com.example.template.node.VertxFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
@@ -45,7 +46,7 @@ public final class Launcher {
 
   /**
    * @param processes how many children; already resolved (0 was turned into the core count)
-   * @param childArgs the {@code Main} arguments of a child, given the launcher id and its name
+   * @param childArgs the command line that starts a child ({@link JvmCommand}), given the launcher id and its name
    */
   public Launcher(AppConfig config, Path runDir, Path clusterFile, int processes,
       BiFunction<String, String, List<String>> childArgs) {
@@ -88,7 +89,7 @@ public final class Launcher {
       forked.join();
     } catch (RuntimeException e) {
       System.err.println("error: the launcher could not join the cluster: " + e.getMessage());
-      return 1;
+      return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     Runnable stop = onceStopping(vertx, supervisor, stopped);

@@ -39,7 +39,7 @@ final class Supervisor extends VerticleBase {
 
   /**
    * @param processes how many children to run
-   * @param childArgs the {@code Main} arguments for a child of the given name
+   * @param childArgs the command line that starts a child of the given name ({@link JvmCommand})
    * @param out where children's output goes
    */
   Supervisor(String launcherId, AppConfig config, int processes, Function<String, List<String>> childArgs,

@@ -23,8 +23,18 @@ public record AppConfig(
    * @param instances HTTP verticle instances, one event loop each; 0 means one per core
    * @param maxBodyBytes request bodies above this get a 413
    * @param reusePort bind with SO_REUSEPORT so several JVMs share the port (cluster children)
+   * @param idleTimeoutMs a connection with no request in progress is closed after this long
+   * @param headTimeoutMs a new connection must deliver its first request head within this long
+   * @param bodyTimeoutMs a request's body must have arrived this long after its head, or a 408
+   * @param maxConnections open connections per node; beyond it new ones are closed at once
+   * @param h2c whether HTTP/2 without TLS (prior knowledge or {@code Upgrade: h2c}) is accepted
+   * @param h2MaxConcurrentStreams with h2c: the streams one HTTP/2 connection may have open at once
+   * @param h2RstFloodMax with h2c: the stream resets a client may send per window before it is cut
+   * @param h2RstFloodWindowMs with h2c: the window of {@code h2RstFloodMax}
    */
-  public record Http(String host, int port, int instances, long maxBodyBytes, boolean reusePort) {
+  public record Http(String host, int port, int instances, long maxBodyBytes, boolean reusePort,
+      long idleTimeoutMs, long headTimeoutMs, long bodyTimeoutMs, int maxConnections,
+      boolean h2c, int h2MaxConcurrentStreams, int h2RstFloodMax, long h2RstFloodWindowMs) {
   }
 
   /**
@@ -45,8 +55,11 @@ public record AppConfig(
   public record Drain(long graceMs, long closeWindowMs) {
   }
 
-  /** @param blockRouteEnabled whether {@code GET /demo/block} exists; delete it in a real service */
-  public record Demo(boolean blockRouteEnabled) {
+  /**
+   * @param blockRouteEnabled whether {@code GET /demo/block} exists; delete it in a real service
+   * @param maxMs the largest {@code ms} the demo route accepts: it blocks an event loop that long
+   */
+  public record Demo(boolean blockRouteEnabled, long maxMs) {
   }
 
   /**
@@ -102,8 +115,18 @@ public record AppConfig(
     return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
   }
 
-  /** Reads the typed configuration out of the merged JSON, checking every bound. */
+  /**
+   * Reads the typed configuration out of the merged JSON, checking every bound, and refuses a key
+   * that nothing here reads.
+   */
   static AppConfig fromJson(JsonObject json) {
+    KnownKeys keys = new KnownKeys(json);
+    AppConfig config = read(keys.view());
+    keys.rejectUnread();
+    return config;
+  }
+
+  private static AppConfig read(JsonObject json) {
     JsonObject http = section(json, "http");
     JsonObject jobs = section(json, "jobs");
     JsonObject drain = section(json, "drain");
@@ -117,7 +140,15 @@ public record AppConfig(
             port(http, "http.port", 8080),
             atLeast(http, "http.instances", 0, 0),
             atLeast(http, "http.maxBodyBytes", 65536L, 1),
-            bool(http, "http.reusePort", false)),
+            bool(http, "http.reusePort", false),
+            atLeast(http, "http.idleTimeoutMs", 30_000L, 1),
+            atLeast(http, "http.headTimeoutMs", 10_000L, 1),
+            atLeast(http, "http.bodyTimeoutMs", 10_000L, 1),
+            atLeast(http, "http.maxConnections", 10_000, 1),
+            bool(http, "http.h2c", false),
+            atLeast(http, "http.h2MaxConcurrentStreams", 100, 1),
+            atLeast(http, "http.h2RstFloodMax", 200, 1),
+            atLeast(http, "http.h2RstFloodWindowMs", 30_000L, 1)),
         new Jobs(
             atLeast(jobs, "jobs.workers", 0, 0),
             atLeast(jobs, "jobs.maxInFlight", 256, 1),
@@ -127,7 +158,9 @@ public record AppConfig(
         new Drain(
             atLeast(drain, "drain.graceMs", 10_000L, 0),
             atLeast(drain, "drain.closeWindowMs", 1_000L, 0)),
-        new Demo(bool(demo, "demo.blockRouteEnabled", true)),
+        new Demo(
+            bool(demo, "demo.blockRouteEnabled", false),
+            atLeast(demo, "demo.maxMs", 5_000L, 0)),
         new Bridge(
             bool(bridge, "bridge.enabled", false),
             string(bridge, "bridge.host", "127.0.0.1"),
@@ -184,7 +217,9 @@ public record AppConfig(
   private static JsonObject section(JsonObject json, String name) {
     Object value = json.getValue(name);
     if (value == null) {
-      return new JsonObject();
+      // Put in and read back: an absent section is an empty one, whose keys still count as known.
+      json.put(name, new JsonObject());
+      return json.getJsonObject(name);
     }
     if (value instanceof JsonObject object) {
       return object;

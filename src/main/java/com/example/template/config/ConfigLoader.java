@@ -39,6 +39,32 @@ public final class ConfigLoader {
     return AppConfig.fromJson(json);
   }
 
+  /**
+   * Where the launcher keeps its control socket: {@code supervisor.runDir}, read leniently. The
+   * verbs that only talk to a running launcher need nothing else, and must work when the config
+   * has since been broken: a config that cannot be read, or that has no usable value, gives the
+   * default.
+   *
+   * @param confArg the {@code -conf} value, or null for {@code conf/config.json}
+   */
+  public Path runDir(String confArg) {
+    String fallback = AppConfig.fromJson(new JsonObject()).supervisor().runDir();
+    JsonObject json;
+    try {
+      json = confArg == null ? readFile(home.resolve(DEFAULT_FILE), false) : readArgument(confArg);
+    } catch (ConfigException e) {
+      return resolve(fallback);
+    }
+    Object supervisor = json.getValue("supervisor");
+    Object runDir = supervisor instanceof JsonObject section ? section.getValue("runDir") : null;
+    return resolve(runDir instanceof String s && !s.isBlank() ? s : fallback);
+  }
+
+  /** Whether there is a {@code conf/config.json} to read, when no {@code -conf} names another. */
+  public boolean hasDefaultFile() {
+    return Files.exists(home.resolve(DEFAULT_FILE));
+  }
+
   // The bridge's TLS files, like the cluster file, are relative to the home, wherever the node was
   // started from; the bridge reads them as given.
   private void resolveBridgeFiles(JsonObject json) {

@@ -22,12 +22,22 @@ final class Failures {
 
   void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ReplyException reply) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      // Answered already (a 408 for a body too slow), or the client left (its job was cancelled):
+      // nobody is left to tell.
+      LOG.debug("{} {} failed after its answer or its client was gone: {}",
+          ctx.request().method(), ctx.request().path(), String.valueOf(failure));
+    } else if (failure instanceof ReplyException reply) {
       replyFailure(ctx, reply);
     } else if (failure instanceof HttpException http) {
       send(ctx, http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));
-    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      send(ctx, ctx.statusCode(), reason(ctx.statusCode()));
+    } else if (clientError(ctx.statusCode()) || !ctx.request().isEnded()) {
+      // A client's mistake that a handler failed with a status, or a request that broke off
+      // before its end (a chunk size that is not hex, a reset): one DEBUG line, never an ERROR
+      // with a stack trace. A request still arriving has not reached our code to fail it.
+      int status = clientError(ctx.statusCode()) ? ctx.statusCode() : 400;
+      LOG.debug("{} {} answered {}: {}", ctx.request().method(), ctx.request().path(), status, String.valueOf(failure));
+      send(ctx, status, reason(status));
     } else {
       LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       send(ctx, 500, "internal error");
@@ -52,6 +62,10 @@ final class Failures {
         send(ctx, 500, "internal error");
       }
     }
+  }
+
+  private static boolean clientError(int status) {
+    return status >= 400 && status < 500;
   }
 
   /** A 503 that tells the client when to come back. */

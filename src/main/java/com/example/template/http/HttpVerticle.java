@@ -6,15 +6,24 @@ import com.example.template.node.NodeState;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front of a node, deployed once per event loop. Its routes are thin: they parse, send a
- * job over the event bus and map the reply; nothing here blocks.
+ * job over the event bus and map the reply; nothing here blocks. In front of the router it holds
+ * the limits a public listener needs: the connection cap and the head, body and idle timeouts
+ * ({@link Connections}), the refusal of malformed requests ({@link MalformedRequests}), and
+ * HTTP/2 without TLS only when switched on, with its stream limits.
  */
 public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final AppConfig config;
   private final JobClient jobs;
@@ -32,13 +41,19 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     state.addEventLoop(context);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.http().host())
-        .setPort(config.http().port())
-        .setReusePort(config.http().reusePort());
-    server = vertx.createHttpServer(options)
-        .connectionHandler(state::track)
-        .requestHandler(Routes.create(vertx, config, jobs, inFlight, state));
+    Connections connections = new Connections(config.http(), state);
+    Router router = Routes.create(vertx, config, jobs, inFlight, state);
+    server = vertx.createHttpServer(options(config.http(), config.jobs()))
+        .connectionHandler(connections::connected)
+        .requestHandler(request -> {
+          if (connections.requestArrived(request) && !MalformedRequests.refused(request)) {
+            router.handle(request);
+          }
+        })
+        .invalidRequestHandler(MalformedRequests::invalid)
+        // A client that breaks its connection mid-request (a bad chunk, a reset) is not our error.
+        .exceptionHandler(failure -> LOG.debug("HTTP connection failed: {}", failure.toString()));
+    connections.start(vertx);
     return server.listen().onSuccess(s -> state.httpPort(s.actualPort()));
   }
 
@@ -46,5 +61,22 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.drain().graceMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private static HttpServerOptions options(AppConfig.Http http, AppConfig.Jobs jobs) {
+    return new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setReusePort(http.reusePort())
+        // A backstop for what Connections does not watch (HTTP/2 connections, a client that
+        // stops reading its answer): no byte either way for this long closes any connection.
+        // Longer than a job may take, so a request waiting on its job is never cut by it.
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, jobs.timeoutMs() + http.idleTimeoutMs())))
+        .setHttp2ClearTextEnabled(http.h2c())
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.h2MaxConcurrentStreams()))
+        .setHttp2RstFloodMaxRstFramePerWindow(http.h2RstFloodMax())
+        .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.MILLISECONDS)
+        .setHttp2RstFloodWindowDuration(Math.toIntExact(http.h2RstFloodWindowMs()));
   }
 }

@@ -33,9 +33,7 @@ public final class Routes {
     router.post("/work/hash")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(jobs::hash);
-    if (config.demo().blockRouteEnabled()) {
-      router.get("/demo/block").handler(new DemoRoutes(config.jobs().maxBusyMs())::block);
-    }
+    DemoRoutes.mount(router, config.demo());
     router.get("/health/live").handler(HealthCheckHandler.create(vertx)
         .register("alive", promise -> promise.complete(Status.OK())));
     router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
@@ -58,12 +56,14 @@ public final class Routes {
   // While draining, every answer tells the client to close its keep-alive connection and then
   // closes it, so the client leaves on a response instead of meeting a closed socket on its next
   // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
+  // The close goes through vert.x-web's end handlers, which the job routes use too: a response
+  // end handler of our own would replace theirs, or be replaced.
+  // A chunked request's connection ends the same way (see MalformedRequests).
   private static void lifecycle(RoutingContext ctx, NodeState state) {
     state.countRequest();
-    if (state.draining()) {
-      ctx.response()
-          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-          .endHandler(v -> ctx.request().connection().close());
+    if (state.draining() || MalformedRequests.closeAfterAnswer(ctx.request())) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      ctx.addEndHandler(ended -> ctx.request().connection().close());
     }
     ctx.next();
   }

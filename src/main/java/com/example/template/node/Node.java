@@ -9,6 +9,7 @@ import com.example.template.work.BusyJob;
 import com.example.template.work.HashJob;
 import com.example.template.work.InFlightLimit;
 import com.example.template.work.Job;
+import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class Node {
   private final InFlightLimit inFlight;
   private final ClusterNodes nodes;
   private final JobClient jobClient;
+  private String cancellationsDeployment;
   private String workerDeployment;
   private String httpDeployment;
   private BridgeVerticle bridge;
@@ -86,16 +88,20 @@ public final class Node {
         .setWorkerPoolName(WORKER_POOL)
         .setWorkerPoolSize(workers);
     String nodeId = nodes == null ? null : nodes.self();
-    // Both at once: startup takes the longer of the two, not their sum. The node is ready only when
-    // both are up; a job request that comes in between is refused with a 503, like any other
+    JobCancellations cancellations = new JobCancellations(nodeId);
+    // All at once: startup takes the longest of them, not their sum. The node is ready only when
+    // all are up; a job request that comes in between is refused with a 503, like any other
     // request to a node that is not ready.
-    Future<String> workersUp = vertx.deployVerticle(() -> new JobWorkerVerticle(jobs, name, nodeId), workerOptions);
+    Future<String> cancelsUp = vertx.deployVerticle(cancellations);
+    Future<String> workersUp = vertx.deployVerticle(
+        () -> new JobWorkerVerticle(jobs, name, nodeId, cancellations), workerOptions);
     Future<String> httpUp = vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
         new DeploymentOptions().setInstances(httpInstances));
-    return Future.all(workersUp, httpUp)
+    return Future.all(cancelsUp, workersUp, httpUp)
         .compose(deployed -> {
-          workerDeployment = deployed.resultAt(0);
-          httpDeployment = deployed.resultAt(1);
+          cancellationsDeployment = deployed.resultAt(0);
+          workerDeployment = deployed.resultAt(1);
+          httpDeployment = deployed.resultAt(2);
           return deployBridge();
         })
         .map(v -> {
@@ -126,6 +132,7 @@ public final class Node {
           .compose(v -> connectionsClosed(config.drain().closeWindowMs()))
           .compose(v -> undeploy(httpDeployment))
           .compose(v -> undeploy(workerDeployment))
+          .compose(v -> undeploy(cancellationsDeployment))
           .onComplete(ar -> LOG.info("node {} drained", name));
     }
     return drained;

@@ -15,14 +15,12 @@ import sun.misc.Signal;
 
 /**
  * Runs one node as the whole process: builds Vert.x, deploys the node, and on SIGTERM or SIGINT
- * drains it and exits 0. A startup failure is one line on stderr and a non-zero exit.
+ * drains it and exits 0. A startup failure is one line on stderr and a non-zero exit
+ * ({@link ExitCodes}).
  */
 public final class NodeProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
-
-  /** Exit code for a node that could not start (bad config, port in use, cluster unreachable). */
-  public static final int EXIT_STARTUP_FAILED = 1;
 
   private final AppConfig config;
   private final String name;
@@ -66,6 +64,7 @@ public final class NodeProcess {
       // end with 143) and runs alongside other hooks that tear down what the drain still needs.
       Signal.handle(new Signal("TERM"), sig -> drain.run());
       Signal.handle(new Signal("INT"), sig -> drain.run());
+      TestHooks.installIfAsked(node);
       if (agent != null) {
         agent.ready(node, drain);
       }
@@ -81,7 +80,7 @@ public final class NodeProcess {
     String reason = e instanceof ConfigException ? e.getMessage() : describe(e);
     LOG.debug("startup failed", e);
     System.err.println("error: " + reason);
-    return EXIT_STARTUP_FAILED;
+    return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;
   }
 
   private String describe(Throwable e) {

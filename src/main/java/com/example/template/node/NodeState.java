@@ -1,7 +1,6 @@
 package com.example.template.node;
 
 import io.vertx.core.Context;
-import io.vertx.core.http.HttpConnection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,10 +59,25 @@ public final class NodeState {
     httpPort = port;
   }
 
-  /** Counts an HTTP connection until it closes; the drain waits for the count to reach 0. */
-  public void track(HttpConnection connection) {
-    openConnections.incrementAndGet();
-    connection.closeHandler(v -> openConnections.decrementAndGet());
+  /**
+   * Counts a new HTTP connection, unless the node already has {@code max} open: then it returns
+   * false and the caller closes the connection. A counted connection is uncounted with
+   * {@link #connectionClosed()}; the drain waits for the count to reach 0.
+   */
+  public boolean connectionOpened(int max) {
+    while (true) {
+      int open = openConnections.get();
+      if (open >= max) {
+        return false;
+      }
+      if (openConnections.compareAndSet(open, open + 1)) {
+        return true;
+      }
+    }
+  }
+
+  public void connectionClosed() {
+    openConnections.decrementAndGet();
   }
 
   public int openConnections() {

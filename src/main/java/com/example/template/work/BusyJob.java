@@ -2,8 +2,9 @@ package com.example.template.work;
 
 import com.example.template.api.JobApi;
 import io.vertx.core.json.JsonObject;
+import java.util.function.BooleanSupplier;
 
-/** {@value JobApi#BUSY}: the seed's busy loop, run on a worker. */
+/** {@value JobApi#BUSY}: the seed's busy loop, run on a worker; it stops when its caller has gone. */
 public final class BusyJob implements Job {
 
   private final long maxMs;
@@ -19,13 +20,17 @@ public final class BusyJob implements Job {
   }
 
   @Override
-  public JsonObject run(JsonObject request) throws JobException {
+  public JsonObject run(JsonObject request, BooleanSupplier cancelled) throws JobException {
     long ms = requestedMs(request, maxMs);
     long started = System.nanoTime();
-    BusyLoop.spin(ms);
+    boolean finished = BusyLoop.spin(ms, cancelled);
+    long elapsedMs = (System.nanoTime() - started) / 1_000_000L;
+    if (!finished) {
+      throw new JobException(JobApi.CANCELLED, "cancelled by its caller after " + elapsedMs + " ms");
+    }
     return new JsonObject()
         .put("ms", ms)
-        .put("elapsedMs", (System.nanoTime() - started) / 1_000_000L);
+        .put("elapsedMs", elapsedMs);
   }
 
   /** The checked {@code ms} of a busy request; the demo route applies the same rule. */

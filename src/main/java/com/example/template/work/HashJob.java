@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.BooleanSupplier;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -31,8 +32,9 @@ public final class HashJob implements Job {
     return JobApi.HASH;
   }
 
+  /** One JDK call that cannot stop halfway, so it ignores {@code cancelled} once started. */
   @Override
-  public JsonObject run(JsonObject request) throws JobException {
+  public JsonObject run(JsonObject request, BooleanSupplier cancelled) throws JobException {
     String password = JobRequests.requiredString(request, "password", MAX_PASSWORD_LENGTH);
     int iterations = (int) JobRequests.optionalLong(
         request, "iterations", DEFAULT_ITERATIONS, MIN_ITERATIONS, MAX_ITERATIONS);

@@ -1,6 +1,7 @@
 package com.example.template.work;
 
 import io.vertx.core.json.JsonObject;
+import java.util.function.BooleanSupplier;
 
 /**
  * One kind of blocking job: the address it answers on and the work itself. Implementations
@@ -15,7 +16,11 @@ public interface Job {
   /**
    * Runs the job on the calling worker thread. It may block: it never runs on an event loop.
    *
+   * @param cancelled true once the caller has gone away (an HTTP client that closed its
+   *     connection): a long job checks it where it can and stops by throwing a
+   *     {@link JobException} with {@link com.example.template.api.JobApi#CANCELLED}. A job that
+   *     cannot stop halfway may ignore it: a job cancelled before it started never runs.
    * @throws JobException for a request the job refuses, with its failure code
    */
-  JsonObject run(JsonObject request) throws JobException;
+  JsonObject run(JsonObject request, BooleanSupplier cancelled) throws JobException;
 }

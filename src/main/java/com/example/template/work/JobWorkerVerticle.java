@@ -25,6 +25,7 @@ public final class JobWorkerVerticle extends VerticleBase {
   private final List<Job> jobs;
   private final String nodeName;
   private final String nodeId;
+  private final JobCancellations cancellations;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
   /**
@@ -32,11 +33,13 @@ public final class JobWorkerVerticle extends VerticleBase {
    * @param nodeName this node's name, put in every reply so callers see who did the work
    * @param nodeId this node's cluster node id, to also take jobs on the node's own address
    *     ({@link JobApi#nodeAddress}); null when not clustered
+   * @param cancellations the node's cancelled jobs, asked before and during each job
    */
-  public JobWorkerVerticle(List<Job> jobs, String nodeName, String nodeId) {
+  public JobWorkerVerticle(List<Job> jobs, String nodeName, String nodeId, JobCancellations cancellations) {
     this.jobs = List.copyOf(jobs);
     this.nodeName = nodeName;
     this.nodeId = nodeId;
+    this.cancellations = cancellations;
   }
 
   /** Completes once every consumer's registration has reached the whole cluster. */
@@ -63,12 +66,16 @@ public final class JobWorkerVerticle extends VerticleBase {
   private void handle(Job job, Message<Object> message) {
     String requestId = message.headers().get(JobApi.HEADER_REQUEST_ID);
     MDC.put("rid", requestId == null ? "-" : requestId);
+    JobCancellations.Running running = cancellations.started(message.headers().get(JobApi.HEADER_JOB_ID));
     try {
+      if (running.cancelled()) {
+        throw new JobException(JobApi.CANCELLED, "cancelled by its caller before it started");
+      }
       checkDeadline(message);
       if (!(message.body() instanceof JsonObject request)) {
         throw new JobException(JobApi.INVALID_REQUEST, "the body must be a JSON object");
       }
-      JsonObject reply = job.run(request)
+      JsonObject reply = job.run(request, running::cancelled)
           .put("node", nodeName)
           .put("thread", Thread.currentThread().getName());
       DeliveryOptions options = new DeliveryOptions();
@@ -78,11 +85,13 @@ public final class JobWorkerVerticle extends VerticleBase {
       message.reply(reply, options);
       LOG.debug("{} done", job.address());
     } catch (JobException e) {
+      LOG.debug("{} failed with {}: {}", job.address(), e.code(), e.getMessage());
       message.fail(e.code(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("{} failed", job.address(), e);
       message.fail(JobApi.INTERNAL_ERROR, "internal error");
     } finally {
+      cancellations.finished(running);
       MDC.remove("rid");
     }
   }

@@ -2,6 +2,7 @@ package com.example.template.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.node.ExitCodes;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class BridgeStartupIT {
     try (JarProcess node = JarProcess.builder().name("node").env("HTTP_PORT", null)
         .args("-instances", "1", "-conf", conf.encode())
         .start()) {
-      assertThat(node.awaitExit(Duration.ofSeconds(60))).as(node.output()).isEqualTo(1);
+      assertThat(node.awaitExit(Duration.ofSeconds(60))).as("a config mistake: " + node.output()).isEqualTo(ExitCodes.USAGE);
 
       assertThat(node.stderr()).as(node.output()).containsExactly(
           "error: config: the bridge on 0.0.0.0:0 is not on loopback, so it needs TLS with client certificates "

@@ -2,6 +2,7 @@ package com.example.template.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.node.ExitCodes;
 import com.example.template.support.Conditions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -17,11 +18,11 @@ class BackgroundLauncherIT {
     ClusterFixture cluster = new ClusterFixture(new JsonObject());
     for (String verb : new String[] {"list", "stop", "reload"}) {
       ClusterFixture.Verb result = cluster.verb(verb);
-      assertThat(result.exitCode()).as(verb).isEqualTo(1);
+      assertThat(result.exitCode()).as(verb).isEqualTo(ExitCodes.NO_LAUNCHER);
       assertThat(result.stderr()).as(verb).singleElement().asString().startsWith("error: no launcher is running");
     }
     ClusterFixture.Verb logs = cluster.verb("logs");
-    assertThat(logs.exitCode()).isEqualTo(1);
+    assertThat(logs.exitCode()).isEqualTo(ExitCodes.NO_LAUNCHER);
     assertThat(logs.stderr()).singleElement().asString().startsWith("error: no log at");
   }
 
@@ -38,7 +39,7 @@ class BackgroundLauncherIT {
               PosixFilePermission.OWNER_EXECUTE);
 
       ClusterFixture.Verb again = cluster.verb("start", "-processes", "1");
-      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
       assertThat(again.stderr()).singleElement().asString().contains("a launcher is already running");
 
       ClusterFixture.Verb logs = cluster.verb("logs", "-n", "200");

@@ -42,12 +42,18 @@ final class ClusterFixture {
     this.conf = conf.mergeIn(extra, true).encode();
   }
 
-  /** Starts {@code -processes N -instances 1} in the foreground, as a user would. */
-  JarProcess launch(int processes) {
-    return JarProcess.builder().name("launcher")
+  /**
+   * Starts {@code -processes N -instances 1} in the foreground, as a user would; {@code jvmFlags}
+   * go to the launcher's JVM, which passes them on to its children.
+   */
+  JarProcess launch(int processes, String... jvmFlags) {
+    JarProcess.Builder launcher = JarProcess.builder().name("launcher")
         .env("HTTP_PORT", null)
-        .args("-processes", Integer.toString(processes), "-instances", "1", "-conf", conf)
-        .start();
+        .args("-processes", Integer.toString(processes), "-instances", "1", "-conf", conf);
+    for (String flag : jvmFlags) {
+      launcher.jvmArg(flag);
+    }
+    return launcher.start();
   }
 
   /** Runs a verb ({@code list}, {@code show 1}, ...) against this fixture's launcher. */

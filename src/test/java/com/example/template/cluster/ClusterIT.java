@@ -2,6 +2,7 @@ package com.example.template.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.node.ExitCodes;
 import com.example.template.support.Conditions;
 import com.example.template.support.JarProcess;
 import com.example.template.support.SteadyLoad;
@@ -132,7 +133,7 @@ class ClusterIT {
         .contains("pid", cluster.child(2).getString("name"), "rssBytes", "requests");
 
     ClusterFixture.Verb wrong = cluster.verb("show", "9");
-    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(wrong.stderr()).containsExactly("error: no child with id 9");
   }
 
@@ -146,7 +147,7 @@ class ClusterIT {
     children.forEach(pid -> assertThat(ProcessHandle.of(pid)).as("child " + pid).isEmpty());
 
     ClusterFixture.Verb list = cluster.verb("list");
-    assertThat(list.exitCode()).isEqualTo(1);
+    assertThat(list.exitCode()).isEqualTo(ExitCodes.NO_LAUNCHER);
     assertThat(list.stderr()).singleElement().asString().startsWith("error: no launcher is running");
   }
 

@@ -2,12 +2,9 @@ package com.example.template.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.node.TestHooks;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,14 +20,12 @@ class ReplacementIT {
   void aChildWithABlockedEventLoopIsReplaced() {
     ClusterFixture cluster = new ClusterFixture(new JsonObject().put("supervisor",
         new JsonObject().put("heartbeatIntervalMs", 300).put("heartbeatMisses", 3)));
-    try (JarProcess launcher = cluster.launch(1)) {
+    try (JarProcess launcher = cluster.launch(1, "-D" + TestHooks.BLOCK_MS_PROPERTY + "=30000")) {
       launcher.awaitLines(ClusterFixture.ONLINE, 1, Duration.ofSeconds(60));
       long blocked = cluster.child(1).getLong("pid");
 
-      // The demo route spins on the event loop for 30 s: the heartbeats stop being answered.
-      HttpClient.newHttpClient().sendAsync(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort + "/demo/block?ms=30000")).build(),
-          HttpResponse.BodyHandlers.discarding());
+      // The test hook blocks the child's event loops for 30 s: the heartbeats stop being answered.
+      JarProcess.signal(blocked, "USR1");
 
       launcher.awaitLine(Pattern.compile("app-1\\.1 missed 3 heartbeats in a row"), Duration.ofSeconds(20));
       launcher.awaitLine(Pattern.compile("app-1\\.2 online"), Duration.ofSeconds(60));

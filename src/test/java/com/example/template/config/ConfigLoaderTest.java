@@ -34,7 +34,6 @@ class ConfigLoaderTest {
     assertThat(config.http().instances()).isZero();
     assertThat(config.jobs().workers()).isZero();
     assertThat(config.jobs().maxInFlight()).isPositive();
-    assertThat(config.demo().blockRouteEnabled()).isTrue();
     assertThat(config.bridge().enabled()).isFalse();
     assertThat(AppConfig.perCore(config.http().instances())).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
@@ -179,7 +178,7 @@ class ConfigLoaderTest {
         Arguments.of("{\"jobs\":{\"timeoutMs\":1.5}}", "config: 'jobs.timeoutMs' must be a whole number, got 1.5"),
         Arguments.of("{\"jobs\":{\"workers\":3000000000}}", "config: 'jobs.workers' must be between 0 and 2147483647, got 3000000000"),
         Arguments.of("{\"drain\":{\"graceMs\":null}}", "config: 'drain.graceMs' must be a whole number, got null"),
-        Arguments.of("{\"demo\":{\"blockRouteEnabled\":\"yes\"}}", "config: 'demo.blockRouteEnabled' must be true or false"),
+        Arguments.of("{\"bridge\":{\"enabled\":\"yes\"}}", "config: 'bridge.enabled' must be true or false"),
         Arguments.of("{\"bridge\":{\"port\":100000}}", "config: 'bridge.port' must be a port (0-65535), got 100000"),
         Arguments.of("{\"bridge\":{\"frameTimeoutMs\":0}}", "config: 'bridge.frameTimeoutMs' must be between 1 and"),
         Arguments.of("{\"bridge\":{\"idleTimeoutMs\":-1}}", "config: 'bridge.idleTimeoutMs' must be between 1 and"),
@@ -197,6 +196,63 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> new ConfigLoader(home).load(json, Map.of(), NO_FLAGS))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(message);
+  }
+
+  static Stream<Arguments> unknownKeys() {
+    return Stream.of(
+        Arguments.of("{\"http\":{\"prot\":8080}}", "config: unknown key 'http.prot' (did you mean 'http.port'?)"),
+        Arguments.of("{\"jobz\":{\"workers\":1}}", "config: unknown key 'jobz' (did you mean 'jobs'?)"),
+        Arguments.of("{\"port\":8080}", "config: unknown key 'port' (did you mean 'http.port'?)"),
+        Arguments.of("{\"jobs\":{\"Workers\":1}}", "config: unknown key 'jobs.Workers' (did you mean 'jobs.workers'?)"),
+        Arguments.of("{\"supervisor\":{\"heartbeatMs\":100}}", "config: unknown key 'supervisor.heartbeatMs'"),
+        Arguments.of("{\"http\":{\"port\":8080},\"logging\":{\"level\":\"debug\"}}", "config: unknown key 'logging'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unknownKeys")
+  void anUnknownKeyIsRefusedWithTheNearestKnownOne(String json, String message) {
+    assertThatThrownBy(() -> new ConfigLoader(home).load(json, Map.of(), NO_FLAGS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void anUnknownKeyInConfJsonIsRefusedToo() throws IOException {
+    writeDefaultFile("{\"http\":{\"port\":9000,\"hots\":\"127.0.0.1\"}}");
+
+    assertThatThrownBy(() -> new ConfigLoader(home).load(null, Map.of(), NO_FLAGS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: unknown key 'http.hots' (did you mean 'http.host'?)");
+  }
+
+  @Test
+  void everyKeyOfTheShippedConfigIsKnown() throws IOException {
+    JsonObject shipped = new JsonObject(Files.readString(Path.of(ConfigLoader.DEFAULT_FILE)));
+
+    new ConfigLoader(home).load(shipped.encode(), Map.of(), NO_FLAGS);
+  }
+
+  @Test
+  void theVerbsFindTheRunDirectoryInTheConfig() throws IOException {
+    writeDefaultFile("{\"supervisor\":{\"runDir\":\"elsewhere/run\"}}");
+
+    assertThat(new ConfigLoader(home).runDir(null)).isEqualTo(home.resolve("elsewhere/run"));
+    assertThat(new ConfigLoader(home).runDir("{\"supervisor\":{\"runDir\":\"/tmp/x\"}}")).isEqualTo(Path.of("/tmp/x"));
+  }
+
+  @Test
+  void theVerbsFindTheRunDirectoryInAConfigThatNoLongerLoads() throws IOException {
+    writeDefaultFile("{\"http\":{\"port\":\"eighty\",\"prot\":1},\"supervisor\":{\"runDir\":\"r\"}}");
+
+    assertThat(new ConfigLoader(home).runDir(null)).isEqualTo(home.resolve("r"));
+  }
+
+  @Test
+  void theVerbsFallBackToTheDefaultRunDirectoryWhenTheConfigIsNotJson() throws IOException {
+    writeDefaultFile("{\"supervisor\": {\"runDir\": \"r\",");
+
+    assertThat(new ConfigLoader(home).runDir(null)).isEqualTo(home.resolve("run"));
+    assertThat(new ConfigLoader(home).runDir("{bad")).isEqualTo(home.resolve("run"));
   }
 
   @Test

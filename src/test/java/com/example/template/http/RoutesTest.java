@@ -139,20 +139,6 @@ class RoutesTest {
         })));
   }
 
-  @Test
-  void demoBlockRunsTheBusyLoopOnTheEventLoop(VertxTestContext ctx) {
-    Checkpoint answered = ctx.checkpoint();
-
-    client.get("/demo/block?ms=10").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
-      assertThat(response.statusCode()).isEqualTo(200);
-      JsonObject body = response.bodyAsJsonObject();
-      assertThat(body.getLong("ms")).isEqualTo(10);
-      assertThat(body.getLong("elapsedMs")).isGreaterThanOrEqualTo(10);
-      assertThat(body.getString("thread")).contains("eventloop");
-      answered.flag();
-    })));
-  }
-
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource(delimiter = '|', textBlock = """
       GET    | /work/busy           | 400 | query parameter 'ms' is required
@@ -161,10 +147,6 @@ class RoutesTest {
       GET    | /work/busy?ms=1.5    | 400 | query parameter 'ms' must be an integer
       GET    | /work/busy?ms=-1     | 400 | 'ms' must be an integer between 0 and 5000
       GET    | /work/busy?ms=5001   | 400 | 'ms' must be an integer between 0 and 5000
-      GET    | /demo/block          | 400 | query parameter 'ms' is required
-      GET    | /demo/block?ms=soon  | 400 | query parameter 'ms' must be an integer
-      GET    | /demo/block?ms=-5    | 400 | 'ms' must be an integer between 0 and 5000
-      GET    | /demo/block?ms=5001  | 400 | 'ms' must be an integer between 0 and 5000
       GET    | /nowhere             | 404 | no route for /nowhere
       POST   | /hello               | 405 | method not allowed on /hello
       DELETE | /work/busy?ms=1      | 405 | method not allowed on /work/busy
@@ -211,19 +193,6 @@ class RoutesTest {
       assertJsonError(response, 413, "request body too large");
       refused.flag();
     })));
-  }
-
-  @Test
-  void theDemoRouteIsGoneWhenSwitchedOff(Vertx vertx, VertxTestContext ctx) {
-    Checkpoint notFound = ctx.checkpoint();
-    String config = CONFIG.replace("\"http\"", "\"demo\": {\"blockRouteEnabled\": false}, \"http\"");
-
-    TestNodes.deploy(vertx, config)
-        .compose(node -> TestNodes.client(vertx, node).get("/demo/block?ms=1").send())
-        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
-          assertJsonError(response, 404, "no route for /demo/block");
-          notFound.flag();
-        })));
   }
 
   /** What a client sees for every error: the status, a JSON content type and the message. */

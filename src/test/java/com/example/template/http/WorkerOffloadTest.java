@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The seed's story, measured from the client's side: a long computation on the event loop makes
- * every other request wait ({@code /demo/block}); the same computation sent to a worker
+ * The seed's story, measured from the client's side: a long computation sent to a worker
  * ({@code /work/busy}) runs in parallel with the others and leaves {@code /hello} answering at
- * once. One HTTP instance, so every request shares one event loop; two job workers.
+ * once. One HTTP instance, so every request shares one event loop; two job workers. (The same
+ * computation on the event loop is {@code DemoRoutesTest}.)
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
@@ -98,36 +98,8 @@ class WorkerOffloadTest {
     }));
   }
 
-  @Test
-  void demoBlockMakesTheSecondConcurrentRequestWaitForTheFirst(VertxTestContext ctx) {
-    Checkpoint secondWaited = ctx.checkpoint();
-    long blockMs = 500;
-
-    client.get("/demo/block?ms=0").send().onComplete(ctx.succeeding(warm -> {
-      long started = System.nanoTime();
-      Future<Long> first = client.get("/demo/block?ms=" + blockMs).send().map(response -> latency(response, started));
-      Future<Long> second = client.get("/demo/block?ms=" + blockMs).send().map(response -> latency(response, started));
-      Future.all(first, second).onComplete(ctx.succeeding(both -> ctx.verify(() -> {
-        long faster = Math.min(first.result(), second.result());
-        long slower = Math.max(first.result(), second.result());
-        assertThat(faster).isGreaterThanOrEqualTo(blockMs);
-        // Both requests share the one event loop, so the later one waits for the earlier:
-        // about 2x the work even though each asked for 1x.
-        assertThat(slower).as("the second request's latency").isGreaterThanOrEqualTo(2 * blockMs * 9 / 10);
-        secondWaited.flag();
-      })));
-    }));
-  }
-
   private Future<HttpResponse<Buffer>> busy(long ms) {
     return client.get("/work/busy").addQueryParam("ms", Long.toString(ms)).send();
-  }
-
-  private static long latency(HttpResponse<Buffer> response, long startedNanos) {
-    if (response.statusCode() != 200) {
-      throw new AssertionError("/demo/block answered " + response.statusCode() + ": " + response.bodyAsString());
-    }
-    return msSince(startedNanos);
   }
 
   private static long msSince(long startedNanos) {

@@ -84,6 +84,9 @@ public final class JarProcess implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private String name = "app";
+    private Path jar;
+    private Path directory;
+    private boolean homeProperty = true;
 
     private Builder() {
       env.put("HTTP_PORT", "0");
@@ -113,18 +116,30 @@ public final class JarProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs this jar, from this working directory, without {@code -Dapp.home}: as a user who runs
+     * {@code java -jar} by hand, wherever they are.
+     */
+    public Builder byHand(Path jarFile, Path workingDirectory) {
+      jar = jarFile;
+      directory = workingDirectory;
+      homeProperty = false;
+      return this;
+    }
+
     public JarProcess start() {
       Path home = appHome();
-      Path jar = appJar();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("@" + home.resolve("conf/jvm.options"));
       command.addAll(jvmArgs);
-      command.add("-Dapp.home=" + home);
+      if (homeProperty) {
+        command.add("-Dapp.home=" + home);
+      }
       command.add("-jar");
-      command.add(jar.toString());
+      command.add((jar != null ? jar : appJar()).toString());
       command.addAll(args);
-      ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+      ProcessBuilder builder = new ProcessBuilder(command).directory((directory != null ? directory : home).toFile());
       env.forEach((key, value) -> {
         if (value == null) {
           builder.environment().remove(key);

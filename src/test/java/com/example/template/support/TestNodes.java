@@ -49,7 +49,9 @@ public final class TestNodes {
   public static Future<Void> eventually(Vertx vertx, BooleanSupplier condition, long timeoutMs) {
     Promise<Void> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + timeoutMs;
-    vertx.setPeriodic(0, 5, timer -> {
+    // Set from a Vert.x thread: from any other, the first tick can come before Vert.x has recorded
+    // the timer, and cancelling it there throws, so a condition already true never completed.
+    vertx.runOnContext(start -> vertx.setPeriodic(0, 5, timer -> {
       if (condition.getAsBoolean()) {
         vertx.cancelTimer(timer);
         promise.tryComplete();
@@ -57,7 +59,7 @@ public final class TestNodes {
         vertx.cancelTimer(timer);
         promise.tryFail("condition not met within " + timeoutMs + " ms");
       }
-    });
+    }));
     return promise.future();
   }
 

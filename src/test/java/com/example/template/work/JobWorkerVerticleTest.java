@@ -3,6 +3,7 @@ package com.example.template.work;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.api.JobApi;
+import com.example.template.support.TestNodes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -34,16 +35,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * addresses, with no HTTP in front, so every check the routes rely on is the worker's own.
  */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class JobWorkerVerticleTest {
 
   private static final String NODE = "worker-test";
-  private static final long MAX_BUSY_MS = 1_000;
+  private static final long MAX_BUSY_MS = 10_000;
+
+  private JobCancellations cancellations;
 
   @BeforeEach
   void deployWorker(Vertx vertx, VertxTestContext ctx) {
-    vertx.deployVerticle(new JobWorkerVerticle(List.of(new BusyJob(MAX_BUSY_MS), new HashJob()), NODE, null),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+    cancellations = new JobCancellations(null);
+    vertx.deployVerticle(cancellations)
+        .compose(id -> vertx.deployVerticle(
+            new JobWorkerVerticle(List.of(new BusyJob(MAX_BUSY_MS), new HashJob()), NODE, null, cancellations),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -158,6 +164,54 @@ class JobWorkerVerticleTest {
           assertThat(elapsedMs(started)).as("the busy loop never ran").isLessThan(MAX_BUSY_MS / 2);
           refused.flag();
         })));
+  }
+
+  @Test
+  void aJobCancelledBeforeItStartsNeverRuns(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint skipped = ctx.checkpoint();
+    long deadline = System.currentTimeMillis() + 5_000;
+    // The one worker is busy, so the second job waits in its queue while its caller cancels it.
+    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 500));
+    long sent = System.nanoTime();
+
+    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("queued-1", deadline))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          ReplyException reply = (ReplyException) failure;
+          assertThat(reply.failureCode()).isEqualTo(JobApi.CANCELLED);
+          assertThat(reply.getMessage()).isEqualTo("cancelled by its caller before it started");
+          assertThat(elapsedMs(sent)).as("answered once the first job ended, without running its 10 s")
+              .isLessThan(MAX_BUSY_MS / 2);
+          skipped.flag();
+        })));
+    cancel(vertx, "queued-1", deadline);
+  }
+
+  @Test
+  void aRunningBusyJobStopsWhenCancelled(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint stopped = ctx.checkpoint();
+    long deadline = System.currentTimeMillis() + 5_000;
+    long sent = System.nanoTime();
+
+    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("running-1", deadline))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          ReplyException reply = (ReplyException) failure;
+          assertThat(reply.failureCode()).isEqualTo(JobApi.CANCELLED);
+          assertThat(reply.getMessage()).startsWith("cancelled by its caller after ");
+          assertThat(elapsedMs(sent)).as("stopped, not run to its end").isLessThan(MAX_BUSY_MS / 2);
+          stopped.flag();
+        })));
+    TestNodes.eventually(vertx, () -> cancellations.isRunning("running-1"), 2_000)
+        .onComplete(ctx.succeeding(running -> cancel(vertx, "running-1", deadline)));
+  }
+
+  private static DeliveryOptions jobOptions(String jobId, long deadline) {
+    return new DeliveryOptions()
+        .addHeader(JobApi.HEADER_JOB_ID, jobId)
+        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(deadline));
+  }
+
+  private static void cancel(Vertx vertx, String jobId, long deadline) {
+    vertx.eventBus().send(JobApi.cancelAddress(null), new JsonObject().put("jobId", jobId).put("deadline", deadline));
   }
 
   @Test

@@ -1,0 +1,101 @@
+package com.example.template.http;
+
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests framed so badly that no route should see them. Each gets the status RFC 9112 asks for,
+ * a JSON error, and a closed connection (a client that framed one request wrongly cannot be
+ * trusted to frame the next, and a proxy in front may have read the bytes differently: request
+ * smuggling), and one DEBUG line: a client's mistake is not a server error, and 1,000 of them once
+ * wrote 1.3 MB of ERROR stack traces.
+ *
+ * <p>Netty rejects what it cannot parse (a bad header line, a bad {@code Content-Length}, an
+ * overlong line) and Vert.x hands those to {@link #invalid}. What it parses but should not pass
+ * on is checked by {@link #refused} before routing: a missing, repeated or unparseable
+ * {@code Host} (vert.x-web answered {@code Host: ::::} with a 500), and a transfer coding other
+ * than {@code chunked} (Netty ignored it and read the body as the next request).
+ *
+ * <p>Netty drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also present,
+ * and reads the body as chunked, as RFC 9112 allows; the two can then no longer be told apart. So
+ * every chunked request is answered and its connection closed ({@link #closeAfterAnswer}), which
+ * is what the RFC requires for the pair. Broken chunk framing makes Vert.x close the connection
+ * itself, before any answer can be written.
+ */
+final class MalformedRequests {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MalformedRequests.class);
+
+  private MalformedRequests() {
+  }
+
+  /**
+   * Answers and closes a request that must not be routed; returns false, having done nothing,
+   * for every other request.
+   */
+  static boolean refused(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      return false; // HTTP/2 carries its authority and its framing in the protocol itself
+    }
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (host == null) {
+      if (request.version() == HttpVersion.HTTP_1_1) {
+        return refuse(request, 400, "the Host header is required");
+      }
+    } else if (request.authority() == null) {
+      return refuse(request, 400, "the Host header must be host or host:port");
+    } else if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+      return refuse(request, 400, "the Host header must appear once");
+    }
+    String coding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    if (coding != null) {
+      if (request.version() == HttpVersion.HTTP_1_0) {
+        return refuse(request, 400, "HTTP/1.0 has no Transfer-Encoding");
+      }
+      List<String> codings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+      if (codings.size() > 1 || !coding.trim().equalsIgnoreCase("chunked")) {
+        return refuse(request, 501, "the only transfer coding accepted is chunked");
+      }
+    }
+    return false;
+  }
+
+  /** Whether the request's connection must close once it is answered (see the class comment). */
+  static boolean closeAfterAnswer(HttpServerRequest request) {
+    return request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+  }
+
+  /** The server's handler for requests Netty could not decode. */
+  static void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      refuse(request, 414, "the request line is too long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      refuse(request, 431, "the request headers are too large");
+    } else {
+      refuse(request, 400, "the request is malformed", cause == null ? "no reason given" : cause.getMessage());
+    }
+  }
+
+  private static boolean refuse(HttpServerRequest request, int status, String error) {
+    return refuse(request, status, error, error);
+  }
+
+  private static boolean refuse(HttpServerRequest request, int status, String error, String why) {
+    LOG.debug("refused a request from {} with {}: {}", request.remoteAddress(), status, why);
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", error).encode())
+        .onComplete(written -> request.connection().close());
+    return true;
+  }
+}
