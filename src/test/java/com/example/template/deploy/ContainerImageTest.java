@@ -44,17 +44,21 @@ class ContainerImageTest {
   }
 
   @Test
-  void bothPutConfAndTheRunnableJarWhereTheEntryPointLooks() {
+  void bothPutConfAndTheRunnableJarWhereTheEntryPointLooks() throws IOException {
+    // The runnable jar: what the shade plugin writes, and what bin/run.sh runs.
+    String jar = text(child(shadePlugin(), "executions", "execution", "configuration"), "finalName") + ".jar";
+    assertThat(Files.readString(Path.of("bin/run.sh"))).contains("jar=\"$home/target/" + jar + "\"");
+
     Map<String, Element> extra = children(child(jib, "extraDirectories", "paths"), "path").stream()
         .collect(Collectors.toMap(path -> text(path, "into"), path -> path));
     assertThat(extra).containsOnlyKeys(HOME + "/conf", HOME);
     assertThat(text(extra.get(HOME + "/conf"), "from")).isEqualTo("${project.basedir}/conf");
     assertThat(text(extra.get(HOME), "from")).isEqualTo("${project.build.directory}");
-    assertThat(text(extra.get(HOME), "includes")).isEqualTo("app.jar");
+    assertThat(text(extra.get(HOME), "includes")).isEqualTo(jar);
 
     assertThat(dockerfile.instructions("COPY")).containsExactly(
         "conf/ " + HOME + "/conf/",
-        "--from=build /src/target/app.jar " + HOME + "/app.jar");
+        "--from=build /src/target/" + jar + " " + HOME + "/" + jar);
     assertThat(dockerfile.instructions("WORKDIR")).containsExactly(HOME);
     assertThat(text(child(jib, "container"), "workingDirectory")).isEqualTo(HOME);
   }
@@ -108,6 +112,13 @@ class ContainerImageTest {
       }
     }
     throw new AssertionError("pom.xml has no profile with the jib-maven-plugin");
+  }
+
+  private static Element shadePlugin() {
+    return children(child(pom(), "build", "plugins"), "plugin").stream()
+        .filter(plugin -> "maven-shade-plugin".equals(text(plugin, "artifactId")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("pom.xml has no maven-shade-plugin"));
   }
 
   private static String pomProperty(String name) {

@@ -36,19 +36,20 @@ class KubernetesManifestsTest {
   private static final long NATIVE_MARGIN_BYTES = 128L << 20;
 
   /**
-   * Where the pods' config differs from conf/config.json, on purpose: the demo route that blocks an
-   * event loop is off (a probe that lands on a blocked loop fails); Hazelcast finds the members
-   * through the Kubernetes API, on a fixed port the headless service names; the cluster identity
-   * comes from the Secret.
+   * What the pods' config sets whatever conf/config.json says: the demo route that blocks an event
+   * loop stays off (a probe that lands on a blocked loop fails); Hazelcast finds the members
+   * through the Kubernetes API, on a fixed port the headless service names.
    */
   private static final Map<String, Object> ON_KUBERNETES = Map.of(
       "demo.blockRouteEnabled", false,
       "cluster.configFile", "conf/cluster-kubernetes.xml",
-      "cluster.port", 5701,
-      "cluster.identityDir", "/identity");
+      "cluster.port", 5701);
 
-  /** Keys the pods' config leaves out: the pod's IP comes in as -cluster-host $(POD_IP). */
-  private static final Set<String> FROM_THE_COMMAND_LINE = Set.of("cluster.host");
+  /**
+   * Keys the pods' config leaves to the command line: the pod's IP (-cluster-host $(POD_IP)) and
+   * the identity's mount (-cluster-identity).
+   */
+  private static final Set<String> FROM_THE_COMMAND_LINE = Set.of("cluster.host", "cluster.identityDir");
 
   /** conf/config.json sections a pod never reads: there is no launcher on Kubernetes. */
   private static final Set<String> LAUNCHER_ONLY = Set.of("supervisor");
@@ -81,8 +82,10 @@ class KubernetesManifestsTest {
     String confInPod = manifests.mountPath(manifests.volumeWith("configMap").getString("name"))
         + "/" + manifests.configFile().getFileName();
 
+    String identityInPod = manifests.mountPath(manifests.volumeWith("secret").getString("name"));
+
     assertThat(args()).containsExactly("-cluster", "-instances", "0", "-conf", confInPod,
-        "-cluster-host", "$(POD_IP)", "--node-name", "$(POD_NAME)");
+        "-cluster-host", "$(POD_IP)", "-cluster-identity", identityInPod, "--node-name", "$(POD_NAME)");
     assertThat(manifests.container().getJsonArray("env").getList()).containsExactlyInAnyOrder(
         Map.of("name", "POD_IP", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "status.podIP"))),
         Map.of("name", "POD_NAME", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name"))));
@@ -198,10 +201,10 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void theIdentitySecretIsMountedWhereTheConfigLooksForIt() throws IOException {
+  void theIdentitySecretIsMountedWhereTheNodeLooksForIt() throws IOException {
     JsonObject volume = manifests.volumeWith("secret");
-    String identityDir = podConfigJson().getJsonObject("cluster").getString("identityDir");
-    assertThat(manifests.mountPath(volume.getString("name"))).isEqualTo(identityDir);
+    assertThat(args().get(args().indexOf("-cluster-identity") + 1)).isEqualTo(manifests.mountPath(volume.getString("name")));
+    assertThat(volume.getJsonObject("secret").getValue("optional")).as("a pod never starts without its identity").isNull();
     String secretName = volume.getJsonObject("secret").getString("secretName");
     String command = "kubectl create secret generic " + secretName;
     assertThat(Files.readString(Path.of("docs/OPERATIONS.md")).contains(command))
@@ -246,7 +249,10 @@ class KubernetesManifestsTest {
     return manifests.container().getJsonArray("args").getList();
   }
 
-  /** The config a pod runs with: the generated ConfigMap's file, then the flags of its args. */
+  /**
+   * The config a pod runs with: the generated ConfigMap's file, then the flags of its args (but
+   * -cluster-identity, whose directory is checked on its own).
+   */
   private AppConfig podConfig() {
     JsonObject flags = new JsonObject()
         .put("http", new JsonObject().put("instances", Integer.parseInt((String) args().get(args().indexOf("-instances") + 1))))
