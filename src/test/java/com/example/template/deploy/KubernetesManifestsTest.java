@@ -83,7 +83,6 @@ class KubernetesManifestsTest {
         .isEqualTo(generator.getString("name"));
     String confInPod = manifests.mountPath(manifests.volumeWith("configMap").getString("name"))
         + "/" + manifests.configFile().getFileName();
-
     String identityInPod = manifests.mountPath(manifests.volumeWith("secret").getString("name"));
 
     assertThat(args()).containsExactly("-cluster", "-instances", "0", "-conf", confInPod,
@@ -150,6 +149,7 @@ class KubernetesManifestsTest {
   void theDiscoveryMayReadWhatHazelcastReadsAndNoMore() {
     String account = manifests.podSpec().getString("serviceAccountName");
     manifests.get("ServiceAccount", account);
+    assertThat(manifests.podSpec().getBoolean("automountServiceAccountToken")).as("the discovery reads the token").isTrue();
     JsonObject binding = manifests.only("RoleBinding");
     assertThat(binding.getJsonArray("subjects").getList())
         .containsExactly(Map.of("kind", "ServiceAccount", "name", account));
