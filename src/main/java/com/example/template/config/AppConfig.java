@@ -214,14 +214,6 @@ public record AppConfig(
     return new BridgeTls(certFile, keyFile, clientCaFile);
   }
 
-  private static String optionalString(JsonObject json, String path) {
-    Object value = json.getValue(path.substring(path.lastIndexOf('.') + 1));
-    if (value == null || value instanceof String s && !s.isBlank()) {
-      return (String) value;
-    }
-    throw new ConfigException("config: '" + path + "' must be a non-empty string");
-  }
-
   private static JsonObject section(JsonObject json, String name) {
     Object value = json.getValue(name);
     if (value == null) {
@@ -243,6 +235,7 @@ public record AppConfig(
     throw new ConfigException("config: '" + path + "' must be a non-empty string");
   }
 
+  /** A string the config may leave out (null then), but not give empty. */
   private static String optionalString(JsonObject json, String path) {
     return json.getValue(leaf(path)) == null ? null : string(json, path, null);
   }

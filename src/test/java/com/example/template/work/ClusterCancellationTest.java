@@ -8,6 +8,7 @@ import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
 import com.example.template.node.Node;
 import com.example.template.node.VertxFactory;
+import com.example.template.security.ClusterIdentity;
 import com.example.template.support.Conditions;
 import com.example.template.support.TestNodes;
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,9 +36,10 @@ class ClusterCancellationTest {
 
   @BeforeEach
   void twoMembers() throws Exception {
-    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "test-" + UUID.randomUUID(), "127.0.0.1", 0);
-    caller = VertxFactory.join(cluster, Path.of("conf/cluster.xml")).await(60, TimeUnit.SECONDS);
-    worker = VertxFactory.join(cluster, Path.of("conf/cluster.xml")).await(60, TimeUnit.SECONDS);
+    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
+    ClusterIdentity identity = ClusterIdentity.generate("test");
+    caller = VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity).await(60, TimeUnit.SECONDS);
+    worker = VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity).await(60, TimeUnit.SECONDS);
   }
 
   @AfterEach
