@@ -154,6 +154,7 @@ public final class JobClient {
     if (departed.contains(node)) {
       inFlight.remove(node);
       result.tryFail(new NodeLost(node));
+      return result.future();
     }
     call.cancelAddress = JobApi.cancelAddress(node);
     send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {
