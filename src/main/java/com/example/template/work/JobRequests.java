@@ -2,6 +2,7 @@ package com.example.template.work;
 
 import static com.example.template.api.JobApi.INVALID_REQUEST;
 
+import com.example.template.api.JobException;
 import io.vertx.core.json.JsonObject;
 
 /** Field checks shared by the jobs, each failing with a message a caller can act on. */

@@ -1,6 +1,8 @@
 package com.example.template.work;
 
+import com.example.template.api.Job;
 import com.example.template.api.JobApi;
+import com.example.template.api.JobException;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
