@@ -12,6 +12,7 @@ import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.VertxFactory;
 import com.example.template.work.BusyJob;
+import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -53,9 +54,9 @@ public class RoundTrip {
 
   static void inJvm() {
     Vertx vertx = VertxFactory.standalone();
-    vertx.deployVerticle(() -> new JobWorkerVerticle(List.of(new BusyJob(0)), "bench", null),
+    vertx.deployVerticle(() -> new JobWorkerVerticle(List.of(new BusyJob(0)), "bench", null, new JobCancellations(null)),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).await();
-    measure("in-jvm", () -> vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 0)).mapEmpty());
+    measure("in-jvm", () -> vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", 0)).mapEmpty());
   }
 
   static void cluster(String conf) {
@@ -70,15 +71,15 @@ public class RoundTrip {
         continue;
       }
       try {
-        vertx.eventBus().request(JobApi.nodeAddress(JobApi.BUSY, node), new JsonObject().put("ms", 0)).await();
-        target = JobApi.nodeAddress(JobApi.BUSY, node);
+        vertx.eventBus().request(JobApi.nodeAddress(BusyJob.ADDRESS, node), new JsonObject().put("ms", 0)).await();
+        target = JobApi.nodeAddress(BusyJob.ADDRESS, node);
         break;
       } catch (RuntimeException noWorkersThere) {
         // the launcher, or a node without workers
       }
     }
     if (target == null) {
-      throw new IllegalStateException("no node of the cluster runs " + JobApi.BUSY);
+      throw new IllegalStateException("no node of the cluster runs " + BusyJob.ADDRESS);
     }
     String address = target;
     measure("cluster", () -> vertx.eventBus().request(address, new JsonObject().put("ms", 0)).mapEmpty());
@@ -128,7 +129,7 @@ public class RoundTrip {
   }
 
   static void bridgeCall(Socket socket, int i) throws Exception {
-    JsonObject frame = new JsonObject().put("type", "send").put("address", JobApi.BUSY)
+    JsonObject frame = new JsonObject().put("type", "send").put("address", BusyJob.ADDRESS)
         .put("replyAddress", "bench-" + i).put("body", new JsonObject().put("ms", 0));
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     // One write for the length and the frame: written apart, Nagle's algorithm holds the frame

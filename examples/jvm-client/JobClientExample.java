@@ -12,6 +12,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.UUID;
+import com.example.template.work.BusyJob;
+import com.example.template.work.HashJob;
 
 /**
  * A JVM service that calls the template's jobs by joining its cluster: no HTTP, no bridge, the
@@ -67,10 +69,10 @@ public class JobClientExample {
       // await() blocks this main thread, which is fine in a command-line program. In a verticle,
       // compose the futures instead: never block an event loop.
       // &, not &&: every call runs, whatever the one before it did.
-      asExpected = call(jobs, JobApi.BUSY, new JsonObject().put("ms", 200))
-          & call(jobs, JobApi.HASH, new JsonObject().put("password", "correct horse battery staple").put("iterations", 10_000))
-          & refused(jobs, JobApi.BUSY, new JsonObject().put("ms", -1), JobApi.INVALID_REQUEST)
-          & refused(jobs, JobApi.HASH, new JsonObject().put("password", ""), JobApi.INVALID_REQUEST);
+      asExpected = call(jobs, BusyJob.ADDRESS, new JsonObject().put("ms", 200))
+          & call(jobs, HashJob.ADDRESS, new JsonObject().put("password", "correct horse battery staple").put("iterations", 10_000))
+          & refused(jobs, BusyJob.ADDRESS, new JsonObject().put("ms", -1), JobApi.INVALID_REQUEST)
+          & refused(jobs, HashJob.ADDRESS, new JsonObject().put("password", ""), JobApi.INVALID_REQUEST);
     } finally {
       vertx.close().await(); // leave the cluster cleanly, so no member waits for a lost one
     }

@@ -47,7 +47,7 @@ class CommandLineIT {
         new Mistake("an unknown config section", Map.of(), List.of("-conf", "{\"jobz\": {}}"),
             "unknown key 'jobz' (did you mean 'jobs'?)"),
         new Mistake("a missing cluster file, found by a node", Map.of(),
-            List.of("-cluster", "-conf", "{\"cluster\": {\"configFile\": \"conf/no-such-cluster.xml\"}}"),
+            List.of("-cluster", "-conf", "{\"cluster\": {\"configFile\": \"conf/no-such-cluster.xml\", \"insecure\": true}}"),
             "no-such-cluster.xml"),
         new Mistake("-instances -1", Map.of(), List.of("-instances", "-1"), "-instances"),
         new Mistake("-instances that is not a number", Map.of(), List.of("-instances", "many"), "many"),

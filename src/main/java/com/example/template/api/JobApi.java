@@ -1,8 +1,9 @@
 package com.example.template.api;
 
 /**
- * The event-bus job API: the one place that names every public job address, the headers a
- * caller may set, and the failure codes a caller can receive.
+ * The event-bus job API: the public job addresses (from the {@link Jobs} registry; each job class
+ * holds its own address constant), the headers a caller may set, and the failure codes a caller
+ * can receive.
  *
  * <p>Other services code against this contract, whether they join the Hazelcast cluster (JVM
  * services) or come through the TCP bridge (everything else). {@code docs/EVENTBUS.md} writes it
@@ -14,27 +15,17 @@ package com.example.template.api;
 public final class JobApi {
 
   /**
-   * {@code {"ms": int}} → {@code {"ms", "elapsedMs", "node", "thread"}}. Runs the seed's
-   * {@code doWork(ms)} busy loop: a stand-in for any CPU-bound job. Safe to repeat.
+   * Every public job address, in address order: the jobs {@link Jobs} finds. The bridge lets frames
+   * reach these and no other address.
    */
-  public static final String BUSY = "work.busy";
+  public static final java.util.List<String> PUBLIC_ADDRESSES = Jobs.addresses();
 
   /**
-   * {@code {"password": string, "iterations"?: int}} →
-   * {@code {"algorithm", "iterations", "salt", "hash", "node", "thread"}}. Derives a PBKDF2 key: a
-   * real CPU-bound job. Safe to repeat (a fresh salt each time, so the hash differs).
-   */
-  public static final String HASH = "work.hash";
-
-  /** Every public job address, in the order the docs list them. */
-  public static final java.util.List<String> PUBLIC_ADDRESSES = java.util.List.of(BUSY, HASH);
-
-  /**
-   * The jobs that are safe to run twice. When the node running one of them is lost, a
-   * {@link JobClient} runs it again on another node; any other job fails with
+   * The jobs that are safe to run twice ({@link Job#repeatable()}). When the node running one of
+   * them is lost, a {@link JobClient} runs it again on another node; any other job fails with
    * {@link #OUTCOME_UNKNOWN} instead.
    */
-  public static final java.util.Set<String> REPEATABLE = java.util.Set.of(BUSY, HASH);
+  public static final java.util.Set<String> REPEATABLE = Jobs.repeatable();
 
   /**
    * Optional header: the caller's request id. It is logged by the node that runs the job

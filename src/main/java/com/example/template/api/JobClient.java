@@ -154,6 +154,7 @@ public final class JobClient {
     if (departed.contains(node)) {
       inFlight.remove(node);
       result.tryFail(new NodeLost(node));
+      return result.future();
     }
     call.cancelAddress = JobApi.cancelAddress(node);
     send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {
@@ -176,7 +177,7 @@ public final class JobClient {
     long remaining = Math.max(1, call.deadline - System.currentTimeMillis());
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(remaining)
-        .addHeader(JobApi.HEADER_DEADLINE, Long.toString(call.deadline));
+        .addHeader(JobApi.HEADER_DEADLINE, Deadline.at(call.deadline));
     if (call.requestId != null) {
       options.addHeader(JobApi.HEADER_REQUEST_ID, call.requestId);
     }

@@ -1,6 +1,8 @@
 package com.example.template.bridge;
 
+import com.example.template.api.Deadline;
 import com.example.template.api.JobApi;
+import com.example.template.api.RequestId;
 import com.example.template.config.AppConfig;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.AsyncResult;
@@ -12,7 +14,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +33,6 @@ import org.slf4j.LoggerFactory;
 final class BridgeConnection implements FrameReader.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
-
-  /** The longest request id taken from a caller, as on the HTTP front; a longer one is replaced. */
-  private static final int MAX_REQUEST_ID_LENGTH = 128;
 
   private static final long NO_TIMER = -1;
 
@@ -160,11 +158,9 @@ final class BridgeConnection implements FrameReader.Listener {
       requestId = headers.getString(JobApi.HEADER_REQUEST_ID);
       deadline = headers.getString(JobApi.HEADER_DEADLINE);
     }
-    if (requestId == null || requestId.isBlank() || requestId.length() > MAX_REQUEST_ID_LENGTH) {
-      requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    }
+    requestId = RequestId.orFresh(requestId);
     if (deadline == null) {
-      deadline = Long.toString(System.currentTimeMillis() + timeoutMs);
+      deadline = Deadline.in(timeoutMs);
     }
     return new DeliveryOptions()
         .setSendTimeout(timeoutMs)

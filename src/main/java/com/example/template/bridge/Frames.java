@@ -1,6 +1,7 @@
 package com.example.template.bridge;
 
 import com.example.template.api.JobApi;
+import com.example.template.config.WholeNumber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -75,7 +76,8 @@ final class Frames {
     }
     for (Map.Entry<String, Object> header : headers) {
       if (header.getKey().equals(TIMEOUT)) {
-        if (!(header.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
+        Long timeout = WholeNumber.of(header.getValue());
+        if (timeout == null || timeout < 1) {
           throw new Malformed("a 'timeout' header that is not a whole number of milliseconds");
         }
       } else if (REFUSED_HEADERS.contains(header.getKey()) || !(header.getValue() instanceof String)) {

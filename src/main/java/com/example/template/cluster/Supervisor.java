@@ -213,7 +213,7 @@ final class Supervisor extends VerticleBase {
       if (limit > 0 && child.rssBytes > limit && !slot.replacing && !stopping) {
         LOG.warn("{} uses {} MB, over the {} MB limit: replacing it", child.process.name(),
             child.rssBytes / (1024 * 1024), settings.maxMemoryMb());
-        replace(slot);
+        replace(slot).onFailure(e -> LOG.warn("slot {}: replacing the child over its memory limit failed: {}", slot.id, e.getMessage()));
       }
     }
   }

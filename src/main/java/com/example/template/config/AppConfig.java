@@ -271,11 +271,12 @@ public record AppConfig(
 
   private static long wholeNumber(JsonObject json, String path, long fallback) {
     Object value = json.getValue(leaf(path), fallback);
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+    Long number = WholeNumber.of(value);
+    if (number == null) {
       // Json.encode quotes a string, so "8080" does not read like a valid number.
       throw new ConfigException("config: '" + path + "' must be a whole number, got " + io.vertx.core.json.Json.encode(value));
     }
-    return n.longValue();
+    return number;
   }
 
   private static String leaf(String path) {

@@ -3,7 +3,7 @@ package com.example.template.http;
 import com.example.template.config.AppConfig;
 import com.example.template.work.BusyJob;
 import com.example.template.work.BusyLoop;
-import com.example.template.work.JobException;
+import com.example.template.api.JobException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

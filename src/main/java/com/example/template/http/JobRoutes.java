@@ -1,15 +1,19 @@
 package com.example.template.http;
 
-import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
+import com.example.template.api.JobRoute;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Promise;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
- * The job routes: parse the HTTP request into the job's JSON, send it over the event bus
+ * The job routes, one per job that has a {@link JobRoute}: parse the HTTP request into the job's JSON, send it over the event bus
  * (request/reply: the counterpart of {@code postMessage}/{@code onMessage}) and answer with the
  * reply. Validation of the job's fields is the job's own, so HTTP, cluster and bridge callers
  * all get the same answer for the same mistake.
@@ -24,16 +28,34 @@ final class JobRoutes {
     this.inFlight = inFlight;
   }
 
-  /** {@code GET /work/busy?ms=N}. */
-  void busy(RoutingContext ctx) {
-    Long ms = Params.requiredLong(ctx, "ms");
-    if (ms != null) {
-      send(ctx, JobApi.BUSY, new JsonObject().put("ms", ms));
+  /**
+   * Serves a job's route: the request id first, then the JSON the job takes (query parameters,
+   * or the body within {@code maxBodyBytes}), then the job.
+   */
+  void mount(Router router, String address, JobRoute route, long maxBodyBytes) {
+    router.route(route.method(), route.path()).handler(RequestIds::assign);
+    // A route of its own: vert.x-web takes a body handler only first on its route.
+    Route http = router.route(route.method(), route.path());
+    if (route.takesBody()) {
+      http.handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(ctx -> fromBody(ctx, address));
+    } else {
+      http.handler(ctx -> fromQuery(ctx, address, route.wholeNumbers()));
     }
   }
 
-  /** {@code POST /work/hash} with {@code {"password": ..., "iterations": ...}}. */
-  void hash(RoutingContext ctx) {
+  private void fromQuery(RoutingContext ctx, String address, List<String> wholeNumbers) {
+    JsonObject job = new JsonObject();
+    for (String name : wholeNumbers) {
+      Long value = Params.requiredLong(ctx, name);
+      if (value == null) {
+        return;
+      }
+      job.put(name, value);
+    }
+    send(ctx, address, job);
+  }
+
+  private void fromBody(RoutingContext ctx, String address) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -45,7 +67,7 @@ final class JobRoutes {
       Failures.send(ctx, 400, "the body must be a JSON object");
       return;
     }
-    send(ctx, JobApi.HASH, body);
+    send(ctx, address, body);
   }
 
   // A client that goes away before its answer (closes the connection, resets the HTTP/2 stream)

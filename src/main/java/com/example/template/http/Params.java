@@ -1,5 +1,6 @@
 package com.example.template.http;
 
+import com.example.template.config.WholeNumber;
 import io.vertx.ext.web.RoutingContext;
 
 /** Query-parameter parsing that answers the client itself when the value is unusable. */
@@ -18,11 +19,10 @@ final class Params {
       Failures.send(ctx, 400, "query parameter '" + name + "' is required");
       return null;
     }
-    try {
-      return Long.parseLong(raw.trim());
-    } catch (NumberFormatException e) {
+    Long value = WholeNumber.parse(raw);
+    if (value == null) {
       Failures.send(ctx, 400, "query parameter '" + name + "' must be an integer");
-      return null;
     }
+    return value;
   }
 }

@@ -1,6 +1,8 @@
 package com.example.template.http;
 
+import com.example.template.api.Job;
 import com.example.template.api.JobClient;
+import com.example.template.api.Jobs;
 import com.example.template.config.AppConfig;
 import com.example.template.node.NodeState;
 import com.example.template.work.InFlightLimit;
@@ -9,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
@@ -28,11 +29,9 @@ public final class Routes {
 
     router.route().handler(ctx -> lifecycle(ctx, state));
     router.get("/hello").handler(Routes::hello);
-    router.route("/work/*").handler(RequestIds::assign);
-    router.get("/work/busy").handler(jobs::busy);
-    router.post("/work/hash")
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(jobs::hash);
+    for (Job job : Jobs.all()) {
+      job.route().ifPresent(route -> jobs.mount(router, job.address(), route, config.http().maxBodyBytes()));
+    }
     DemoRoutes.mount(router, config.demo());
     router.get("/health/live").handler(HealthCheckHandler.create(vertx)
         .register("alive", promise -> promise.complete(Status.OK())));

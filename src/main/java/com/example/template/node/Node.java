@@ -1,14 +1,14 @@
 package com.example.template.node;
 
 import com.example.template.api.ClusterNodes;
+import com.example.template.api.Job;
 import com.example.template.api.JobClient;
+import com.example.template.api.Jobs;
 import com.example.template.bridge.BridgeVerticle;
 import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
-import com.example.template.work.BusyJob;
-import com.example.template.work.HashJob;
 import com.example.template.work.InFlightLimit;
-import com.example.template.work.Job;
+import com.example.template.api.Job;
 import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -81,7 +81,7 @@ public final class Node {
   private Future<Void> start() {
     int workers = AppConfig.perCore(config.jobs().workers());
     int httpInstances = AppConfig.perCore(config.http().instances());
-    List<Job> jobs = List.of(new BusyJob(config.jobs().maxBusyMs()), new HashJob());
+    List<Job> jobs = Jobs.configured(config.jobs());
     DeploymentOptions workerOptions = new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER)
         .setInstances(workers)

@@ -1,19 +1,31 @@
 package com.example.template.work;
 
-import com.example.template.api.JobApi;
+import com.example.template.api.Job;
+import com.example.template.api.JobException;
+import com.example.template.api.JobRoute;
+import com.google.auto.service.AutoService;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * {@value JobApi#HASH}: derives a password hash with PBKDF2, the classic CPU-bound job that has
- * no business on an event loop (100,000 iterations take tens of milliseconds of one core).
+ * {@value #ADDRESS}: derives a password hash with PBKDF2, the classic CPU-bound job that has
+ * no business on an event loop (100,000 iterations take tens of milliseconds of one core). Safe
+ * to repeat (a fresh salt each time, so the hash differs). {@code POST /work/hash}.
  */
+@AutoService(Job.class)
 public final class HashJob implements Job {
+
+  /**
+   * {@code {"password": string, "iterations"?: int}} →
+   * {@code {"algorithm", "iterations", "salt", "hash", "node", "thread"}}.
+   */
+  public static final String ADDRESS = "work.hash";
 
   /** The JDK's name for the algorithm, echoed in the reply so stored hashes stay verifiable. */
   public static final String ALGORITHM = "PBKDF2WithHmacSHA256";
@@ -29,7 +41,17 @@ public final class HashJob implements Job {
 
   @Override
   public String address() {
-    return JobApi.HASH;
+    return ADDRESS;
+  }
+
+  @Override
+  public boolean repeatable() {
+    return true;
+  }
+
+  @Override
+  public Optional<JobRoute> route() {
+    return Optional.of(JobRoute.jsonBody("/work/hash"));
   }
 
   /** One JDK call that cannot stop halfway, so it ignores {@code cancelled} once started. */

@@ -2,6 +2,8 @@ package com.example.template.work;
 
 import static com.example.template.api.JobApi.INVALID_REQUEST;
 
+import com.example.template.api.JobException;
+import com.example.template.config.WholeNumber;
 import io.vertx.core.json.JsonObject;
 
 /** Field checks shared by the jobs, each failing with a message a caller can act on. */
@@ -29,9 +31,9 @@ final class JobRequests {
   }
 
   private static long longIn(Object value, String field, long min, long max) throws JobException {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-        && n.longValue() >= min && n.longValue() <= max) {
-      return n.longValue();
+    Long n = WholeNumber.of(value);
+    if (n != null && n >= min && n <= max) {
+      return n;
     }
     throw new JobException(INVALID_REQUEST, "'" + field + "' must be an integer between " + min + " and " + max);
   }

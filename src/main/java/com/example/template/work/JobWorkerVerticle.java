@@ -1,6 +1,9 @@
 package com.example.template.work;
 
+import com.example.template.api.Deadline;
+import com.example.template.api.Job;
 import com.example.template.api.JobApi;
+import com.example.template.api.JobException;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -71,7 +74,7 @@ public final class JobWorkerVerticle extends VerticleBase {
       if (running.cancelled()) {
         throw new JobException(JobApi.CANCELLED, "cancelled by its caller before it started");
       }
-      checkDeadline(message);
+      Deadline.check(message.headers().get(JobApi.HEADER_DEADLINE));
       if (!(message.body() instanceof JsonObject request)) {
         throw new JobException(JobApi.INVALID_REQUEST, "the body must be a JSON object");
       }
@@ -93,22 +96,6 @@ public final class JobWorkerVerticle extends VerticleBase {
     } finally {
       cancellations.finished(running);
       MDC.remove("rid");
-    }
-  }
-
-  private static void checkDeadline(Message<?> message) throws JobException {
-    String deadline = message.headers().get(JobApi.HEADER_DEADLINE);
-    if (deadline == null) {
-      return;
-    }
-    long epochMs;
-    try {
-      epochMs = Long.parseLong(deadline);
-    } catch (NumberFormatException e) {
-      throw new JobException(JobApi.INVALID_REQUEST, "the " + JobApi.HEADER_DEADLINE + " header must be epoch milliseconds");
-    }
-    if (System.currentTimeMillis() > epochMs) {
-      throw new JobException(JobApi.DEADLINE_EXCEEDED, "the deadline passed before the job could start");
     }
   }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import com.example.template.work.BusyJob;
 
 /**
  * Two clustered Vert.x instances in this JVM, on loopback: a caller on node A sends a job that
@@ -52,11 +53,11 @@ class JobClientClusterTest {
 
   @Test
   void aRepeatableJobHeldByANodeThatLeavesIsRunAgainElsewhere(VertxTestContext ctx) {
-    answerOn(a, JobApi.BUSY, "A");
-    Promise<Void> heldByB = holdOn(b, JobApi.BUSY);
+    answerOn(a, BusyJob.ADDRESS, "A");
+    Promise<Void> heldByB = holdOn(b, BusyJob.ADDRESS);
     long started = System.nanoTime();
 
-    client().request(JobApi.BUSY, new JsonObject().put("ms", 1), "rid-1")
+    client().request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), "rid-1")
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertThat(reply.body().getString("ranOn")).isEqualTo("A");
           assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(TIMEOUT_MS / 2);
@@ -83,9 +84,9 @@ class JobClientClusterTest {
 
   @Test
   void nodesWithoutWorkersAreSkipped(VertxTestContext ctx) {
-    answerOn(a, JobApi.BUSY, "A"); // B runs no job at all, like the launcher
+    answerOn(a, BusyJob.ADDRESS, "A"); // B runs no job at all, like the launcher
 
-    client().request(JobApi.BUSY, new JsonObject().put("ms", 1), null)
+    client().request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), null)
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertThat(reply.body().getString("ranOn")).isEqualTo("A");
           ctx.completeNow();

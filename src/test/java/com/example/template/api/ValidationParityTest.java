@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import com.example.template.work.BusyJob;
 
 /**
  * The same mistake gets the same failure whichever way the job arrives: over HTTP, from a cluster
@@ -62,26 +63,26 @@ class ValidationParityTest {
     String notAnObject = "the body must be a JSON object";
     return Stream.of(
         // The job's own checks: the same code and the same words everywhere.
-        mistake("ms below 0", JobApi.BUSY, new JsonObject().put("ms", -1), badMs, get("/work/busy?ms=-1")),
-        mistake("ms above the limit", JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS + 1), badMs,
+        mistake("ms below 0", BusyJob.ADDRESS, new JsonObject().put("ms", -1), badMs, get("/work/busy?ms=-1")),
+        mistake("ms above the limit", BusyJob.ADDRESS, new JsonObject().put("ms", MAX_BUSY_MS + 1), badMs,
             get("/work/busy?ms=" + (MAX_BUSY_MS + 1))),
-        mistake("an empty password", JobApi.HASH, new JsonObject().put("password", ""), badPassword,
+        mistake("an empty password", HashJob.ADDRESS, new JsonObject().put("password", ""), badPassword,
             post(new JsonObject().put("password", "").encode())),
-        mistake("a password that is not a string", JobApi.HASH, new JsonObject().put("password", 1234), badPassword,
+        mistake("a password that is not a string", HashJob.ADDRESS, new JsonObject().put("password", 1234), badPassword,
             post("{\"password\": 1234}")),
-        mistake("a password over the limit", JobApi.HASH,
+        mistake("a password over the limit", HashJob.ADDRESS,
             new JsonObject().put("password", "x".repeat(HashJob.MAX_PASSWORD_LENGTH + 1)), badPassword,
             post(new JsonObject().put("password", "x".repeat(HashJob.MAX_PASSWORD_LENGTH + 1)).encode())),
-        mistake("iterations below the limit", JobApi.HASH,
+        mistake("iterations below the limit", HashJob.ADDRESS,
             new JsonObject().put("password", "pw").put("iterations", HashJob.MIN_ITERATIONS - 1), badIterations,
             post("{\"password\": \"pw\", \"iterations\": " + (HashJob.MIN_ITERATIONS - 1) + "}")),
-        mistake("iterations that are not a number", JobApi.HASH,
+        mistake("iterations that are not a number", HashJob.ADDRESS,
             new JsonObject().put("password", "pw").put("iterations", "many"), badIterations,
             post("{\"password\": \"pw\", \"iterations\": \"many\"}")),
-        mistake("a body that is not an object", JobApi.HASH, new JsonArray().add("pw"), notAnObject, post("[\"pw\"]")),
+        mistake("a body that is not an object", HashJob.ADDRESS, new JsonArray().add("pw"), notAnObject, post("[\"pw\"]")),
         // HTTP parses the query itself and words these its own way: the same code, other words.
-        mistake("a missing ms", JobApi.BUSY, new JsonObject(), null, get("/work/busy")),
-        mistake("ms that is not a whole number", JobApi.BUSY, new JsonObject().put("ms", 1.5), null, get("/work/busy?ms=1.5")));
+        mistake("a missing ms", BusyJob.ADDRESS, new JsonObject(), null, get("/work/busy")),
+        mistake("ms that is not a whole number", BusyJob.ADDRESS, new JsonObject().put("ms", 1.5), null, get("/work/busy?ms=1.5")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -110,8 +111,8 @@ class ValidationParityTest {
     Node node = TestNodes.deploy(vertx, CONFIG).await(20, TimeUnit.SECONDS);
     JsonObject job = new JsonObject().put("ms", 1);
 
-    Failure bus = overEventBus(vertx, JobApi.BUSY, job, new DeliveryOptions().addHeader(JobApi.HEADER_DEADLINE, "tomorrow"));
-    Failure bridge = throughBridge(node, JobApi.BUSY, job, new JsonObject().put(JobApi.HEADER_DEADLINE, "tomorrow"));
+    Failure bus = overEventBus(vertx, BusyJob.ADDRESS, job, new DeliveryOptions().addHeader(JobApi.HEADER_DEADLINE, "tomorrow"));
+    Failure bridge = throughBridge(node, BusyJob.ADDRESS, job, new JsonObject().put(JobApi.HEADER_DEADLINE, "tomorrow"));
 
     assertThat(bridge).isEqualTo(bus);
     assertThat(bus.code()).isEqualTo(JobApi.INVALID_REQUEST);

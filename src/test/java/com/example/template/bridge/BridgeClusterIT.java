@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import com.example.template.work.BusyJob;
 
 /**
  * The bridge in cluster mode, from the real jar: every child binds the one bridge port (as it
@@ -45,7 +46,7 @@ class BridgeClusterIT {
       Set<String> answeredBy = new HashSet<>();
       for (int i = 0; i < 40 && answeredBy.size() < 2; i++) {
         try (BridgeSocket client = new BridgeSocket(bridgePort)) {
-          JsonObject reply = client.request(JobApi.BUSY, new JsonObject().put("ms", 1));
+          JsonObject reply = client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
           assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("message");
           answeredBy.add(reply.getJsonObject("body").getString("node"));
         }

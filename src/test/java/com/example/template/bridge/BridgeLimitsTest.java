@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import com.example.template.work.BusyJob;
 
 /**
  * What a connection may hold, and for how long: a frame begun and never finished, a connection
@@ -83,7 +84,7 @@ class BridgeLimitsTest {
         {"http": {"port": 0, "instances": 1}, "jobs": {"workers": 1, "maxBusyMs": 5000},
          "bridge": {"enabled": true, "port": 0, "idleTimeoutMs": 300}}""");
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject reply = client.request(JobApi.BUSY, new JsonObject().put("ms", 1_000));
+      JsonObject reply = client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1_000));
       assertThat(reply.getString("type")).as("a job longer than the idle timeout is answered").isEqualTo("message");
 
       // The job outlived the idle timeout three times over and was answered: the clock runs only
@@ -105,7 +106,7 @@ class BridgeLimitsTest {
         assertThat(client.request(PING)).isEqualTo(PONG);
         Thread.sleep(100);
       }
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
     }
   }
 
@@ -122,7 +123,7 @@ class BridgeLimitsTest {
       try (BridgeSocket third = new BridgeSocket(port)) {
         assertThat(third.closedByBridge()).as("a third connection, over the cap of 2").isTrue();
       }
-      assertThat(first.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type"))
+      assertThat(first.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type"))
           .as("the connections within the cap carry on").isEqualTo("message");
 
       first.close();

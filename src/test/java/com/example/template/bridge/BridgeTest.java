@@ -45,6 +45,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import com.example.template.work.BusyJob;
+import com.example.template.work.HashJob;
 
 /**
  * The TCP bridge as a non-JVM service meets it: a real node with the bridge switched on, driven
@@ -66,7 +68,7 @@ class BridgeTest {
   void aJobSentWithAReplyAddressGetsItsReplyAndRequestId(Vertx vertx) {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject send = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 20))
+      JsonObject send = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 20))
           .put("headers", new JsonObject().put(JobApi.HEADER_REQUEST_ID, "rid-bridge-1"));
 
       JsonObject reply = client.request(send);
@@ -91,7 +93,7 @@ class BridgeTest {
     workerLog.setLevel(Level.DEBUG);
     workerLog.addAppender(log);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      client.request(BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+      client.request(BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
           .put("headers", new JsonObject().put(JobApi.HEADER_REQUEST_ID, "rid-in-the-log")));
 
       Conditions.await("a worker log line with rid=rid-in-the-log", WAIT, () -> {
@@ -109,7 +111,7 @@ class BridgeTest {
   void aHashJobAnswersAndACallerWithoutARequestIdGetsOne(Vertx vertx) {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject reply = client.request(JobApi.HASH, new JsonObject().put("password", "pw").put("iterations", 1_000));
+      JsonObject reply = client.request(HashJob.ADDRESS, new JsonObject().put("password", "pw").put("iterations", 1_000));
 
       assertThat(reply.getString("type")).isEqualTo("message");
       assertThat(reply.getJsonObject("body").getString("algorithm")).isEqualTo("PBKDF2WithHmacSHA256");
@@ -130,7 +132,7 @@ class BridgeTest {
       JsonObject refused = client.request(address, new JsonObject().put("op", "drain"));
 
       assertThat(refused).isEqualTo(new JsonObject().put("type", "err").put("message", "access_denied"));
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
       assertThat(reached).as("messages that reached %s", address).isEmpty();
     }
   }
@@ -140,14 +142,14 @@ class BridgeTest {
     Node node = start(vertx, CONFIG);
     JsonObject denied = new JsonObject().put("type", "err").put("message", "access_denied");
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      client.write(new JsonObject().put("type", "publish").put("address", JobApi.BUSY).put("body", new JsonObject().put("ms", 1)));
+      client.write(new JsonObject().put("type", "publish").put("address", BusyJob.ADDRESS).put("body", new JsonObject().put("ms", 1)));
       assertThat(client.read()).as("publish to a job").isEqualTo(denied);
-      for (String address : List.of(JobApi.BUSY, JobApi.HASH, "supervisor.launcher-1.ready")) {
+      for (String address : List.of(BusyJob.ADDRESS, HashJob.ADDRESS, "supervisor.launcher-1.ready")) {
         client.write(new JsonObject().put("type", "register").put("address", address));
         assertThat(client.read()).as("register on %s", address).isEqualTo(denied);
       }
 
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
     }
   }
 
@@ -158,12 +160,12 @@ class BridgeTest {
       assertThat(client.request(new JsonObject().put("type", "ping"))).isEqualTo(new JsonObject().put("type", "pong"));
       assertThat(client.request(new JsonObject().put("type", "send").put("body", new JsonObject())))
           .isEqualTo(new JsonObject().put("type", "err").put("message", "missing_address"));
-      JsonObject noReplyAddress = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
+      JsonObject noReplyAddress = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
       noReplyAddress.remove("replyAddress");
       assertThat(client.request(noReplyAddress))
           .isEqualTo(new JsonObject().put("type", "err").put("message", "missing_reply_address"));
 
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
     }
   }
 
@@ -171,7 +173,7 @@ class BridgeTest {
   void aJobThatFailsGetsAnErrFrameWithItsFailureCode(Vertx vertx) {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject send = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 10))
+      JsonObject send = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 10))
           .put("headers", new JsonObject().put(JobApi.HEADER_DEADLINE, "1"));
 
       JsonObject failed = client.request(send);
@@ -179,7 +181,7 @@ class BridgeTest {
       assertThat(failed).isEqualTo(new JsonObject()
           .put("type", "err")
           .put("address", send.getString("replyAddress"))
-          .put("sourceAddress", JobApi.BUSY)
+          .put("sourceAddress", BusyJob.ADDRESS)
           .put("failureCode", JobApi.DEADLINE_EXCEEDED)
           .put("failureType", "RECIPIENT_FAILURE")
           .put("message", "the deadline passed before the job could start"));
@@ -189,14 +191,14 @@ class BridgeTest {
   @Test
   void aCallerWaitsNoLongerThanItAskedNorThanTheNodesTimeout(Vertx vertx) throws Exception {
     // The bridge alone, before a consumer that never answers: the wait is the bridge's doing.
-    vertx.eventBus().consumer(JobApi.BUSY, message -> { }).completion().await(10, TimeUnit.SECONDS);
+    vertx.eventBus().consumer(BusyJob.ADDRESS, message -> { }).completion().await(10, TimeUnit.SECONDS);
     BridgeVerticle bridge = new BridgeVerticle(TestNodes.config("""
         {"jobs": {"timeoutMs": 300}, "bridge": {"enabled": true, "port": 0}}"""), new InFlightLimit(8));
     vertx.deployVerticle(bridge).await(10, TimeUnit.SECONDS);
     try (BridgeSocket client = new BridgeSocket(bridge.port())) {
-      JsonObject askedLess = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+      JsonObject askedLess = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
           .put("headers", new JsonObject().put("timeout", 100));
-      JsonObject askedMore = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+      JsonObject askedMore = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
           .put("headers", new JsonObject().put("timeout", 60_000));
       long started = System.nanoTime();
 
@@ -225,15 +227,15 @@ class BridgeTest {
         malformed("JSON that is not an object", client -> client.writeRaw(bytes("[1, 2, 3]"))),
         malformed("bytes that are not UTF-8",
             client -> client.writeRaw(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}'})),
-        malformed("an unknown frame type", client -> client.write(new JsonObject().put("type", "rpc").put("address", JobApi.BUSY))),
-        malformed("a frame without a type", client -> client.write(new JsonObject().put("address", JobApi.BUSY))),
+        malformed("an unknown frame type", client -> client.write(new JsonObject().put("type", "rpc").put("address", BusyJob.ADDRESS))),
+        malformed("a frame without a type", client -> client.write(new JsonObject().put("address", BusyJob.ADDRESS))),
         malformed("an address that is not a string", client -> client.write(
             new JsonObject().put("type", "send").put("address", 42).put("replyAddress", "r").put("body", new JsonObject()))),
-        malformed("a header that is not a string", client -> client.write(BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+        malformed("a header that is not a string", client -> client.write(BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
             .put("headers", new JsonObject().put(JobApi.HEADER_REQUEST_ID, 7)))),
-        malformed("a timeout header that is not a number", client -> client.write(BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+        malformed("a timeout header that is not a number", client -> client.write(BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
             .put("headers", new JsonObject().put("timeout", "soon")))),
-        malformed("headers that are not an object", client -> client.write(BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1))
+        malformed("headers that are not an object", client -> client.write(BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
             .put("headers", new JsonArray().add("x")))));
   }
 
@@ -243,15 +245,15 @@ class BridgeTest {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket bystander = new BridgeSocket(node.bridgePort());
         BridgeSocket offender = new BridgeSocket(node.bridgePort())) {
-      assertThat(bystander.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(bystander.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
 
       mistake.accept(offender);
 
       assertThat(offender.closedByBridge()).as("the offender's connection is closed").isTrue();
-      assertThat(bystander.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type"))
+      assertThat(bystander.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type"))
           .as("another open connection still gets answers").isEqualTo("message");
       try (BridgeSocket newcomer = new BridgeSocket(node.bridgePort())) {
-        assertThat(newcomer.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type"))
+        assertThat(newcomer.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type"))
             .as("new connections are taken").isEqualTo("message");
       }
     }
@@ -261,14 +263,14 @@ class BridgeTest {
   void framesAreReadWholeHoweverTheBytesArrive(Vertx vertx) {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject first = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
+      JsonObject first = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
       for (byte b : framed(first)) {
         client.writeBytes(new byte[] {b});
       }
       assertThat(client.read().getString("address")).as("a frame sent a byte at a time").isEqualTo(first.getString("replyAddress"));
 
-      JsonObject second = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
-      JsonObject third = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
+      JsonObject second = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
+      JsonObject third = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
       client.writeBytes(concat(framed(second), framed(third)));
       List<String> answered = List.of(client.read().getString("address"), client.read().getString("address"));
       assertThat(answered).as("two frames in one write").containsExactlyInAnyOrder(
@@ -288,7 +290,7 @@ class BridgeTest {
             try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
               List<JsonObject> replies = new ArrayList<>();
               for (int job = 0; job < jobsEach; job++) {
-                JsonObject send = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", i));
+                JsonObject send = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", i));
                 JsonObject reply = client.request(send);
                 assertThat(reply.getString("address")).isEqualTo(send.getString("replyAddress"));
                 replies.add(reply);
@@ -315,7 +317,7 @@ class BridgeTest {
   void aBridgeJobHoldsOneOfTheNodesPermitsUntilItsAnswer(Vertx vertx) throws Exception {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      client.write(BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1_000)));
+      client.write(BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1_000)));
       Conditions.await("the job holds a permit", WAIT, () -> node.inFlight().inFlight() == 1);
 
       assertThat(client.read().getString("type")).isEqualTo("message");
@@ -331,7 +333,7 @@ class BridgeTest {
          "bridge": {"enabled": true, "port": 0}}""");
     assertThat(node.inFlight().tryAcquire()).as("the node's one permit, as a job in flight holds it").isTrue();
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      JsonObject send = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
+      JsonObject send = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
 
       JsonObject refused = client.request(send);
       HttpResponse<Buffer> http = TestNodes.client(vertx, node).get("/work/busy?ms=1").send().await(10, TimeUnit.SECONDS);
@@ -339,14 +341,14 @@ class BridgeTest {
       assertThat(refused).isEqualTo(new JsonObject()
           .put("type", "err")
           .put("address", send.getString("replyAddress"))
-          .put("sourceAddress", JobApi.BUSY)
+          .put("sourceAddress", BusyJob.ADDRESS)
           .put("failureCode", JobApi.OVERLOADED)
           .put("failureType", "RECIPIENT_FAILURE")
           .put("message", "too many jobs in flight, retry shortly"));
       assertThat(http.statusCode()).as("HTTP, sharing the bound").isEqualTo(503);
 
       node.inFlight().release();
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type"))
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type"))
           .as("once a permit is free").isEqualTo("message");
     }
   }
@@ -360,8 +362,8 @@ class BridgeTest {
          "bridge": {"enabled": true, "port": 0}}""");
     int port = node.bridgePort();
     try (BridgeSocket busy = new BridgeSocket(port); BridgeSocket idle = new BridgeSocket(port)) {
-      assertThat(idle.request(JobApi.BUSY, new JsonObject().put("ms", 0)).getString("type")).isEqualTo("message");
-      JsonObject job = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1_000));
+      assertThat(idle.request(BusyJob.ADDRESS, new JsonObject().put("ms", 0)).getString("type")).isEqualTo("message");
+      JsonObject job = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1_000));
       busy.write(job);
       Conditions.await("the job is in flight", WAIT, () -> node.inFlight().inFlight() == 1);
 
@@ -382,7 +384,7 @@ class BridgeTest {
   void aNodeWithTheBridgeDrainsAndClosesAsItsProcessDoesOnSigterm(Vertx vertx) throws Exception {
     Node node = start(vertx, CONFIG);
     try (BridgeSocket client = new BridgeSocket(node.bridgePort())) {
-      assertThat(client.request(JobApi.BUSY, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
+      assertThat(client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 1)).getString("type")).isEqualTo("message");
     }
 
     // As NodeProcess does, from a thread that is not Vert.x's: drain, then close Vert.x.

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
+import com.example.template.work.BusyJob;
 
 /**
  * The bridge with TLS and client certificates, end to end over real TLS sockets, and the rule that
@@ -66,7 +67,7 @@ class BridgeTlsTest {
 
     try (BridgeSocket caller = tlsClient(vertx, node.bridgePort(), client)) {
       assertThat(caller.request(PING)).isEqualTo(PONG);
-      JsonObject reply = caller.request(JobApi.BUSY, new JsonObject().put("ms", 5));
+      JsonObject reply = caller.request(BusyJob.ADDRESS, new JsonObject().put("ms", 5));
       assertThat(reply.getString("type")).isEqualTo("message");
       assertThat(reply.getJsonObject("body").getLong("ms")).isEqualTo(5);
     }
@@ -76,7 +77,7 @@ class BridgeTlsTest {
   void aClientWithoutTheRightCertificateOrWithoutTlsGetsNoAnswer(Vertx vertx) throws Exception {
     Node node = TestNodes.deploy(vertx, nodeConfig("127.0.0.1", tls(true))).await(20, TimeUnit.SECONDS);
     int port = node.bridgePort();
-    JsonObject job = BridgeSocket.send(JobApi.BUSY, new JsonObject().put("ms", 1));
+    JsonObject job = BridgeSocket.send(BusyJob.ADDRESS, new JsonObject().put("ms", 1));
 
     assertThatThrownBy(() -> askOnce(tlsClient(vertx, port, null), job)).as("no client certificate")
         .isInstanceOf(UncheckedIOException.class);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import com.example.template.work.BusyJob;
 
 /**
  * The example client in another language, {@code examples/python/bridge_client.py}, run as a user
@@ -48,7 +49,7 @@ class PythonBridgeClientTest {
   void aJobsReplyIsPrintedAsJson(Vertx vertx) throws Exception {
     Node node = TestNodes.deploy(vertx, CONFIG).await(20, TimeUnit.SECONDS);
 
-    Result result = client(node, "--request-id", "rid-python-1", JobApi.BUSY, "{\"ms\": 5}");
+    Result result = client(node, "--request-id", "rid-python-1", BusyJob.ADDRESS, "{\"ms\": 5}");
 
     assertThat(result.exitCode).as(result.toString()).isZero();
     JsonObject reply = new JsonObject(result.stdout);
@@ -61,7 +62,7 @@ class PythonBridgeClientTest {
   void aFailedJobReportsItsFailureCode(Vertx vertx) throws Exception {
     Node node = TestNodes.deploy(vertx, CONFIG).await(20, TimeUnit.SECONDS);
 
-    Result result = client(node, JobApi.BUSY, "{\"ms\": -1}");
+    Result result = client(node, BusyJob.ADDRESS, "{\"ms\": -1}");
 
     assertThat(result.exitCode).as(result.toString()).isEqualTo(1);
     assertThat(result.stderr).contains("failed with " + JobApi.INVALID_REQUEST + " (RECIPIENT_FAILURE)")

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
+import com.example.template.work.BusyJob;
+import com.example.template.work.HashJob;
 
 /**
  * Our bridge answers a well-formed frame exactly as Vert.x's own TCP event-bus bridge
@@ -64,17 +66,17 @@ class WireCompatibilityTest {
   static Stream<Arguments> frames() {
     return Stream.of(
         frame("ping", new JsonObject().put("type", "ping")),
-        frame("a job that answers", send(JobApi.BUSY, new JsonObject().put("ms", 2))),
-        frame("a hash job that answers", send(JobApi.HASH, new JsonObject().put("password", "pw").put("iterations", 1_000))),
-        frame("a job that fails", send(JobApi.BUSY, new JsonObject().put("ms", -1))),
-        frame("a job whose body is not an object", send(JobApi.HASH, "pw")),
-        frame("a deadline that is not a number", send(JobApi.BUSY, new JsonObject().put("ms", 1))
+        frame("a job that answers", send(BusyJob.ADDRESS, new JsonObject().put("ms", 2))),
+        frame("a hash job that answers", send(HashJob.ADDRESS, new JsonObject().put("password", "pw").put("iterations", 1_000))),
+        frame("a job that fails", send(BusyJob.ADDRESS, new JsonObject().put("ms", -1))),
+        frame("a job whose body is not an object", send(HashJob.ADDRESS, "pw")),
+        frame("a deadline that is not a number", send(BusyJob.ADDRESS, new JsonObject().put("ms", 1))
             .put("headers", new JsonObject().put(JobApi.HEADER_REQUEST_ID, "wire").put(JobApi.HEADER_DEADLINE, "tomorrow"))),
-        frame("a job that outlasts its timeout", send(JobApi.BUSY, new JsonObject().put("ms", 300))
+        frame("a job that outlasts its timeout", send(BusyJob.ADDRESS, new JsonObject().put("ms", 300))
             .put("headers", new JsonObject().put(JobApi.HEADER_REQUEST_ID, "wire").put("timeout", 50))),
         frame("a send to a private address", send("supervisor.launcher-1.ready", new JsonObject())),
-        frame("a send without an address", send(JobApi.BUSY, new JsonObject()).putNull("address")),
-        frame("a register", new JsonObject().put("type", "register").put("address", JobApi.BUSY)));
+        frame("a send without an address", send(BusyJob.ADDRESS, new JsonObject()).putNull("address")),
+        frame("a register", new JsonObject().put("type", "register").put("address", BusyJob.ADDRESS)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import com.example.template.work.BusyJob;
 
 /**
  * A launcher with the default config is a closed cluster, seen from another process on the host:
@@ -88,7 +89,7 @@ class ClosedClusterIT {
     Outsider.Member outsider = Outsider.vertx("vertx-template", launcherAddress, null);
     try {
       Throwable refused = outsider.vertx().eventBus()
-          .request(JobApi.BUSY, new JsonObject().put("ms", 1), new DeliveryOptions().setSendTimeout(5_000))
+          .request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), new DeliveryOptions().setSendTimeout(5_000))
           .map(reply -> (Throwable) null).otherwise(failure -> failure)
           .await(10, TimeUnit.SECONDS);
       assertThat(refused).isInstanceOfSatisfying(ReplyException.class,

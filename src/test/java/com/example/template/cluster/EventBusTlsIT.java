@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import com.example.template.work.BusyJob;
 
 /**
  * The worst case for a deployment: an outsider knows the cluster name (say it leaked) and joins
@@ -157,10 +158,10 @@ class EventBusTlsIT {
       for (String node : outsider.manager().getNodes()) {
         if (!node.equals(outsider.manager().getNodeId())) {
           outcomes.add(outcome(outsider.vertx().eventBus()
-              .request(JobApi.nodeAddress(JobApi.BUSY, node), new JsonObject().put("ms", 1), QUICK)));
+              .request(JobApi.nodeAddress(BusyJob.ADDRESS, node), new JsonObject().put("ms", 1), QUICK)));
         }
       }
-      outcomes.add(outcome(outsider.vertx().eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 1), QUICK)));
+      outcomes.add(outcome(outsider.vertx().eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), QUICK)));
       assertThat(outcomes).as("how each job the outsider sent ended")
           .doesNotContainNull()
           .filteredOn(failure -> failure == ReplyFailure.TIMEOUT).hasSize(3);
@@ -169,7 +170,7 @@ class EventBusTlsIT {
       // Receive: it offers to run jobs; the children send it some (their round robin includes it),
       // and those fail (504) rather than reach it.
       AtomicInteger received = new AtomicInteger();
-      String own = JobApi.nodeAddress(JobApi.BUSY, outsider.manager().getNodeId());
+      String own = JobApi.nodeAddress(BusyJob.ADDRESS, outsider.manager().getNodeId());
       outsider.vertx().eventBus().consumer(own, message -> received.incrementAndGet())
           .completion().await(30, TimeUnit.SECONDS);
       int refused = 0;
@@ -239,7 +240,7 @@ class EventBusTlsIT {
   }
 
   private static byte[] frame() {
-    byte[] body = ("{\"address\":\"" + JobApi.BUSY + "\",\"body\":{\"ms\":1}}").getBytes(StandardCharsets.UTF_8);
+    byte[] body = ("{\"address\":\"" + BusyJob.ADDRESS + "\",\"body\":{\"ms\":1}}").getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
   }
 

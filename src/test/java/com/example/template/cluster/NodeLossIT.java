@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import com.example.template.work.BusyJob;
 
 /**
  * A JVM service in the cluster sends a steady stream of repeatable jobs while the child running
@@ -94,7 +95,7 @@ class NodeLossIT {
         loop.complete();
         return;
       }
-      jobs.request(JobApi.BUSY, new JsonObject().put("ms", 50), null).onComplete(ar -> {
+      jobs.request(BusyJob.ADDRESS, new JsonObject().put("ms", 50), null).onComplete(ar -> {
         if (ar.succeeded()) {
           ok.incrementAndGet();
           perNode.computeIfAbsent(ar.result().body().getString("node"), n -> new AtomicInteger()).incrementAndGet();

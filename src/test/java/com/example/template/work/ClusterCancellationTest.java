@@ -57,7 +57,7 @@ class ClusterCancellationTest {
     Promise<Void> abandoned = Promise.promise();
     long sent = System.nanoTime();
 
-    Future<?> job = client.request(JobApi.BUSY, new JsonObject().put("ms", 30_000), "far-1", abandoned.future());
+    Future<?> job = client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 30_000), "far-1", abandoned.future());
     TestNodes.eventually(caller.vertx(), ClusterCancellationTest::aWorkerSpins, 30_000).await(40, TimeUnit.SECONDS);
     abandoned.complete();
 
@@ -70,7 +70,7 @@ class ClusterCancellationTest {
   private static void answersFrom(JobClient client) {
     Conditions.await("a job sent from the caller is answered", Duration.ofSeconds(20), () -> {
       try {
-        client.request(JobApi.BUSY, new JsonObject().put("ms", 0), null).await(10, TimeUnit.SECONDS);
+        client.request(BusyJob.ADDRESS, new JsonObject().put("ms", 0), null).await(10, TimeUnit.SECONDS);
         return true;
       } catch (ReplyException notYet) {
         return false;

@@ -60,7 +60,7 @@ class JobWorkerVerticleTest {
         .addHeader(JobApi.HEADER_REQUEST_ID, "rid-42")
         .addHeader(JobApi.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + 5_000));
 
-    vertx.eventBus().<JsonObject>request(JobApi.BUSY, new JsonObject().put("ms", 30), options)
+    vertx.eventBus().<JsonObject>request(BusyJob.ADDRESS, new JsonObject().put("ms", 30), options)
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           JsonObject body = reply.body();
           assertThat(body.getLong("ms")).isEqualTo(30);
@@ -77,7 +77,7 @@ class JobWorkerVerticleTest {
     Checkpoint replied = ctx.checkpoint();
     JsonObject request = new JsonObject().put("password", "correct horse").put("iterations", 1_000);
 
-    vertx.eventBus().<JsonObject>request(JobApi.HASH, request)
+    vertx.eventBus().<JsonObject>request(HashJob.ADDRESS, request)
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           JsonObject body = reply.body();
           assertThat(body.getString("algorithm")).isEqualTo("PBKDF2WithHmacSHA256");
@@ -96,8 +96,8 @@ class JobWorkerVerticleTest {
     Checkpoint replied = ctx.checkpoint();
     JsonObject request = new JsonObject().put("password", "same password");
 
-    vertx.eventBus().<JsonObject>request(JobApi.HASH, request)
-        .compose(first -> vertx.eventBus().<JsonObject>request(JobApi.HASH, request)
+    vertx.eventBus().<JsonObject>request(HashJob.ADDRESS, request)
+        .compose(first -> vertx.eventBus().<JsonObject>request(HashJob.ADDRESS, request)
             .map(second -> List.of(first.body(), second.body())))
         .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
           assertThat(replies).allSatisfy(body ->
@@ -115,22 +115,22 @@ class JobWorkerVerticleTest {
     String badIterations = "'iterations' must be an integer between " + HashJob.MIN_ITERATIONS
         + " and " + HashJob.MAX_ITERATIONS;
     return Stream.of(
-        Arguments.of(JobApi.BUSY, "ms=10", notAnObject),
-        Arguments.of(JobApi.BUSY, new JsonArray().add(10), notAnObject),
-        Arguments.of(JobApi.BUSY, 10, notAnObject),
-        Arguments.of(JobApi.HASH, "password", notAnObject),
-        Arguments.of(JobApi.BUSY, new JsonObject(), badMs),
-        Arguments.of(JobApi.BUSY, new JsonObject().put("ms", -1), badMs),
-        Arguments.of(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS + 1), badMs),
-        Arguments.of(JobApi.BUSY, new JsonObject().put("ms", "10"), badMs),
-        Arguments.of(JobApi.BUSY, new JsonObject().put("ms", 1.5), badMs),
-        Arguments.of(JobApi.HASH, new JsonObject(), badPassword),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", ""), badPassword),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", 1234), badPassword),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", "x".repeat(HashJob.MAX_PASSWORD_LENGTH + 1)), badPassword),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", "pw").put("iterations", HashJob.MIN_ITERATIONS - 1), badIterations),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", "pw").put("iterations", HashJob.MAX_ITERATIONS + 1), badIterations),
-        Arguments.of(JobApi.HASH, new JsonObject().put("password", "pw").put("iterations", "many"), badIterations));
+        Arguments.of(BusyJob.ADDRESS, "ms=10", notAnObject),
+        Arguments.of(BusyJob.ADDRESS, new JsonArray().add(10), notAnObject),
+        Arguments.of(BusyJob.ADDRESS, 10, notAnObject),
+        Arguments.of(HashJob.ADDRESS, "password", notAnObject),
+        Arguments.of(BusyJob.ADDRESS, new JsonObject(), badMs),
+        Arguments.of(BusyJob.ADDRESS, new JsonObject().put("ms", -1), badMs),
+        Arguments.of(BusyJob.ADDRESS, new JsonObject().put("ms", MAX_BUSY_MS + 1), badMs),
+        Arguments.of(BusyJob.ADDRESS, new JsonObject().put("ms", "10"), badMs),
+        Arguments.of(BusyJob.ADDRESS, new JsonObject().put("ms", 1.5), badMs),
+        Arguments.of(HashJob.ADDRESS, new JsonObject(), badPassword),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", ""), badPassword),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", 1234), badPassword),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", "x".repeat(HashJob.MAX_PASSWORD_LENGTH + 1)), badPassword),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", "pw").put("iterations", HashJob.MIN_ITERATIONS - 1), badIterations),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", "pw").put("iterations", HashJob.MAX_ITERATIONS + 1), badIterations),
+        Arguments.of(HashJob.ADDRESS, new JsonObject().put("password", "pw").put("iterations", "many"), badIterations));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -156,7 +156,7 @@ class JobWorkerVerticleTest {
         .addHeader(JobApi.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() - 1));
     long started = System.nanoTime();
 
-    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS), options)
+    vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", MAX_BUSY_MS), options)
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           ReplyException reply = (ReplyException) failure;
           assertThat(reply.failureCode()).isEqualTo(JobApi.DEADLINE_EXCEEDED);
@@ -171,10 +171,10 @@ class JobWorkerVerticleTest {
     Checkpoint skipped = ctx.checkpoint();
     long deadline = System.currentTimeMillis() + 5_000;
     // The one worker is busy, so the second job waits in its queue while its caller cancels it.
-    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 500));
+    vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", 500));
     long sent = System.nanoTime();
 
-    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("queued-1", deadline))
+    vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("queued-1", deadline))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           ReplyException reply = (ReplyException) failure;
           assertThat(reply.failureCode()).isEqualTo(JobApi.CANCELLED);
@@ -192,7 +192,7 @@ class JobWorkerVerticleTest {
     long deadline = System.currentTimeMillis() + 5_000;
     long sent = System.nanoTime();
 
-    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("running-1", deadline))
+    vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", MAX_BUSY_MS), jobOptions("running-1", deadline))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           ReplyException reply = (ReplyException) failure;
           assertThat(reply.failureCode()).isEqualTo(JobApi.CANCELLED);
@@ -219,7 +219,7 @@ class JobWorkerVerticleTest {
     Checkpoint refused = ctx.checkpoint();
     DeliveryOptions options = new DeliveryOptions().addHeader(JobApi.HEADER_DEADLINE, "tomorrow");
 
-    vertx.eventBus().request(JobApi.BUSY, new JsonObject().put("ms", 1), options)
+    vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), options)
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           ReplyException reply = (ReplyException) failure;
           assertThat(reply.failureCode()).isEqualTo(JobApi.INVALID_REQUEST);
@@ -232,7 +232,7 @@ class JobWorkerVerticleTest {
   void aRequestIdIsNotInventedWhenTheCallerSentNone(Vertx vertx, VertxTestContext ctx) {
     Checkpoint replied = ctx.checkpoint();
 
-    vertx.eventBus().<JsonObject>request(JobApi.BUSY, new JsonObject().put("ms", 0))
+    vertx.eventBus().<JsonObject>request(BusyJob.ADDRESS, new JsonObject().put("ms", 0))
         .onComplete(ctx.succeeding((Message<JsonObject> reply) -> ctx.verify(() -> {
           assertThat(reply.body().getLong("ms")).isZero();
           assertThat(reply.headers().contains(JobApi.HEADER_REQUEST_ID)).isFalse();

@@ -1,4 +1,4 @@
-package com.example.template.work;
+package com.example.template.api;
 
 /**
  * A job refused or failed for a reason the caller should know: the code is one of
