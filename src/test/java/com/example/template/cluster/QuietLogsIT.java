@@ -37,7 +37,12 @@ class QuietLogsIT {
       assertThat(stop.exitCode()).isZero();
       assertThat(launcher.awaitExit(Duration.ofSeconds(30))).isZero();
 
-      List<String> lines = launcher.lines().stream().map(JarProcess.Line::text).toList();
+      // Vert.x's blocked-thread checker measures the machine as much as the code: on these 2
+      // shared cores (load 12 to 20 while the suite runs) a child's event loop was once 2.7 s late
+      // during its start. It is a WARN worth seeing in production, not a line a clean leave writes.
+      List<String> lines = launcher.lines().stream().map(JarProcess.Line::text)
+          .filter(line -> !line.contains("BlockedThreadChecker"))
+          .toList();
       // Four children ran (two, then their replacements), each relayed through the launcher.
       assertThat(lines).filteredOn(line -> line.contains(" drained")).hasSize(4);
       assertThat(lines).as(launcher.output())
