@@ -102,13 +102,27 @@ fi
 # wrote it; the JVM falls back to loading classes normally if it does not fit.
 # A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it.
 archive="$home/target/app-cds-$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1).jsa"
+# The archive sits on the JDK's base archive, which was dumped without conf/jvm.options' module
+# flags (--add-modules, --add-opens, ...): the JVM then maps the archive but not its archived module
+# graph, and JDK 24+ reports that mismatch as 9 [error][cds] lines at every start (17 and 21 say
+# nothing). The classes still map, so those lines are noise: the use turns the cds log off.
 cds=()
 if [[ -f "$archive" && "$archive" -nt "$jar" ]]; then
-  cds=("-XX:SharedArchiveFile=$archive")
+  cds=("-XX:SharedArchiveFile=$archive" "-Xlog:cds=off")
 elif [[ -f "$jar" && "$runs" == true ]]; then
   cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds=error")
 fi
 
+# Flags a JDK older than 23 refuses (the JVM would not start), read from the JDK's release file.
+# Hazelcast reads and writes memory through sun.misc.Unsafe; JDK 24+ warns at the first use unless
+# it is allowed (JDK 23 accepts the flag, and allows it by default).
+jdk_flags=()
+release="$(dirname "$(dirname "$(command -v "$java" | xargs readlink -f)")")/release"
+feature="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null || true)"
+if [[ "${feature:-0}" -ge 23 ]]; then
+  jdk_flags=("--sun-misc-unsafe-memory-access=allow")
+fi
+
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-exec "$java" "@$home/conf/jvm.options" "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} \
+exec "$java" "@$home/conf/jvm.options" "${jdk_flags[@]+"${jdk_flags[@]}"}" "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} \
   -Dapp.home="$home" -Dapp.jar="$jar" -jar "$copy" "$@"

@@ -119,6 +119,10 @@ public final class VertxFactory {
     Config config = hazelcastConfig(cluster, clusterFile);
     config.getNetworkConfig().setPort(0).setPortAutoIncrement(false); // 0: an ephemeral port
     config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of(launcherAddress));
+    // A lite member holds no partition: the launcher (one per host) holds Vert.x's registrations,
+    // so a child's start, crash or reload migrates nothing (docs/OPERATIONS.md has the figures).
+    // The child still reads and writes them; it dies with its launcher anyway.
+    config.setLiteMember(true);
     return build(cluster, identity, config);
   }
 

@@ -142,6 +142,10 @@ public final class JarProcess implements AutoCloseable {
       List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("@" + home.resolve("conf/jvm.options"));
+      if (Runtime.version().feature() >= 23) {
+        // What bin/run.sh adds on these JDKs (older ones refuse the flag): Hazelcast's Unsafe use.
+        command.add("--sun-misc-unsafe-memory-access=allow");
+      }
       command.addAll(jvmArgs);
       if (homeProperty) {
         command.add("-Dapp.home=" + home);
