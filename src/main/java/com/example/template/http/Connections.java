@@ -100,30 +100,18 @@ final class Connections {
     });
   }
 
-  /**
-   * Called for every request as its head arrives, before anything else sees it. Returns false,
-   * having closed the connection, for a request pipelined behind one whose answer ends the
-   * connection ({@link MalformedRequests#closeAfterAnswer}): Vert.x would serve it before the
-   * close, and it is exactly what a request-smuggling client sends.
-   */
-  boolean requestArrived(HttpServerRequest request) {
+  /** Called for every request as its head arrives, before anything else sees it. */
+  void requestArrived(HttpServerRequest request) {
     Tracked tracked = open.get(request.connection());
     if (tracked == null) {
-      return true;
+      return;
     }
     if (request.version() == HttpVersion.HTTP_2) {
       open.remove(request.connection()); // still counted: the close handler uncounts it
-      return true;
-    }
-    if (tracked.closing) {
-      LOG.debug("closing a connection from {}: a request came after one that ends it", request.remoteAddress());
-      request.connection().close();
-      return false;
+      return;
     }
     tracked.request = request;
     tracked.deadline = deadline(bodyNanos);
-    tracked.closing = MalformedRequests.closeAfterAnswer(request);
-    return true;
   }
 
   private void sweep() {
@@ -186,7 +174,6 @@ final class Connections {
     HttpServerRequest request;
     long limit; // of the head it waits for, for the log
     long deadline;
-    boolean closing;
 
     Tracked(long limit, long deadline) {
       this.limit = limit;

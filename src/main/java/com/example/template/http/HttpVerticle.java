@@ -43,10 +43,12 @@ public final class HttpVerticle extends VerticleBase {
     state.addEventLoop(context);
     Connections connections = new Connections(config.http(), state);
     Router router = Routes.create(vertx, config, jobs, inFlight, state);
+    long answerWithinMs = config.http().bodyTimeoutMs() + config.jobs().timeoutMs();
     server = vertx.createHttpServer(options(config.http(), config.jobs()))
         .connectionHandler(connections::connected)
         .requestHandler(request -> {
-          if (connections.requestArrived(request) && !MalformedRequests.refused(request)) {
+          connections.requestArrived(request);
+          if (!MalformedRequests.refused(request, answerWithinMs)) {
             router.handle(request);
           }
         })

@@ -2,11 +2,13 @@ package com.example.template.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,32 +27,40 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Netty drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also present,
  * and reads the body as chunked, as RFC 9112 allows; the two can then no longer be told apart. So
- * every chunked request is answered and its connection closed ({@link #closeAfterAnswer}), which
- * is what the RFC requires for the pair. Broken chunk framing makes Vert.x close the connection
- * itself, before any answer can be written.
+ * every chunked request is answered and its connection closed, which is what the RFC requires for
+ * the pair. Both that and a refusal go through {@link HttpConnection#shutdown}: Vert.x finishes
+ * the request in progress, reads nothing after it, and closes. Broken chunk framing makes Vert.x
+ * close the connection itself, before any answer can be written.
  */
 final class MalformedRequests {
 
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequests.class);
+  // A refused connection is closed once its answer is written, or after this at the latest.
+  private static final long REFUSAL_CLOSE_MS = 1_000;
 
   private MalformedRequests() {
   }
 
   /**
-   * Answers and closes a request that must not be routed; returns false, having done nothing,
-   * for every other request.
+   * Answers and closes a request that must not be routed, and returns true. Returns false for a
+   * request the router may see; if it is chunked, its connection is set to close once it is
+   * answered, and Vert.x reads no request pipelined behind it (exactly what a request-smuggling
+   * client sends).
+   *
+   * @param answerWithinMs the longest a chunked request may take to arrive and be answered;
+   *     its connection is closed then at the latest
    */
-  static boolean refused(HttpServerRequest request) {
+  static boolean refused(HttpServerRequest request, long answerWithinMs) {
     if (request.version() == HttpVersion.HTTP_2) {
       return false; // HTTP/2 carries its authority and its framing in the protocol itself
     }
-    String host = request.getHeader(HttpHeaders.HOST);
-    if (host == null) {
+    if (request.authority() == null) {
+      if (request.getHeader(HttpHeaders.HOST) != null) {
+        return refuse(request, 400, "the Host header must be host or host:port");
+      }
       if (request.version() == HttpVersion.HTTP_1_1) {
         return refuse(request, 400, "the Host header is required");
       }
-    } else if (request.authority() == null) {
-      return refuse(request, 400, "the Host header must be host or host:port");
     } else if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
       return refuse(request, 400, "the Host header must appear once");
     }
@@ -63,13 +73,10 @@ final class MalformedRequests {
       if (codings.size() > 1 || !coding.trim().equalsIgnoreCase("chunked")) {
         return refuse(request, 501, "the only transfer coding accepted is chunked");
       }
+      request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      request.connection().shutdown(answerWithinMs, TimeUnit.MILLISECONDS);
     }
     return false;
-  }
-
-  /** Whether the request's connection must close once it is answered (see the class comment). */
-  static boolean closeAfterAnswer(HttpServerRequest request) {
-    return request.version() != HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 
   /** The server's handler for requests Netty could not decode. */
@@ -90,12 +97,15 @@ final class MalformedRequests {
 
   private static boolean refuse(HttpServerRequest request, int status, String error, String why) {
     LOG.debug("refused a request from {} with {}: {}", request.remoteAddress(), status, why);
+    HttpConnection connection = request.connection();
+    // Before the answer: once it is written Vert.x would serve a request pipelined behind this one.
+    connection.shutdown(REFUSAL_CLOSE_MS, TimeUnit.MILLISECONDS);
     request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("error", error).encode())
-        .onComplete(written -> request.connection().close());
+        .onComplete(written -> connection.close());
     return true;
   }
 }

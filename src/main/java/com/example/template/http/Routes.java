@@ -57,10 +57,9 @@ public final class Routes {
   // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
   // The close goes through vert.x-web's end handlers, which the job routes use too: a response
   // end handler of our own would replace theirs, or be replaced.
-  // A chunked request's connection ends the same way (see MalformedRequests).
   private static void lifecycle(RoutingContext ctx, NodeState state) {
     state.countRequest();
-    if (state.draining() || MalformedRequests.closeAfterAnswer(ctx.request())) {
+    if (state.draining()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       ctx.addEndHandler(ended -> ctx.request().connection().close());
     }
