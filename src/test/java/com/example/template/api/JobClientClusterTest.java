@@ -132,7 +132,7 @@ class JobClientClusterTest {
         received.tryComplete();
       }
     }).completion());
-    await(visibleFromA(nodeAddress, 100));
+    await(visibleFromA(nodeAddress, 500)); // about 10 s: registrations travel slowly on a loaded machine
     return received;
   }
 
