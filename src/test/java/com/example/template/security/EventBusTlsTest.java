@@ -90,7 +90,8 @@ class EventBusTlsTest {
    * (registrations reach other members a moment after they complete), and waits for its outcome.
    */
   private static Future<Object> sendOnceRegistered(Vertx sender, String address) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    // Up to 60 s: on a loaded machine a registration took over 30 s to reach another member.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       Future<Object> outcome = sender.eventBus().request(address, "job", QUICK).map(reply -> reply.body());
       try {
