@@ -2,9 +2,9 @@ package com.example.template.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.template.config.AppConfig;
 import com.example.template.node.VertxFactory;
 import com.example.template.security.ClusterIdentity;
+import com.example.template.support.InJvmCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,10 +39,9 @@ class JobClientClusterTest {
 
   @BeforeEach
   void twoNodes() throws Exception {
-    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
-    ClusterIdentity identity = ClusterIdentity.generate("test");
-    a = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity));
-    b = await(VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity));
+    InJvmCluster cluster = new InJvmCluster(ClusterIdentity.generate("test"));
+    a = await(cluster.first());
+    b = await(cluster.join());
   }
 
   @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.config.AppConfig;
 import com.example.template.node.VertxFactory;
+import com.example.template.support.InJvmCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -26,19 +27,19 @@ import org.junit.jupiter.api.Test;
  */
 class EventBusTlsTest {
 
-  private static final AppConfig.Cluster LOOPBACK =
-      new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
   private static final Path CLUSTER_FILE = Path.of("conf/cluster.xml");
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(3_000);
 
   private final ClusterIdentity identity = ClusterIdentity.generate("tls-test");
+  private final InJvmCluster cluster = new InJvmCluster(identity);
   private final List<Vertx> started = new ArrayList<>();
   private final AtomicInteger ranOnNode = new AtomicInteger();
   private Vertx node;
 
   @BeforeEach
   void aNodeWithTheKey() throws Exception {
-    node = join(identity);
+    node = cluster.first().await(60, TimeUnit.SECONDS).vertx();
+    started.add(node);
     node.eventBus().consumer("test.work", message -> {
       ranOnNode.incrementAndGet();
       message.reply("done");
@@ -61,8 +62,9 @@ class EventBusTlsTest {
 
   @Test
   void aMemberWithoutTlsCanNeitherDeliverNorReceive() throws Exception {
-    Vertx intruder = VertxFactory.join(
-            new AppConfig.Cluster("conf/cluster.xml", identity.name(), "127.0.0.1", 0, null, true), CLUSTER_FILE, null)
+    Vertx intruder = VertxFactory.joinLauncher(
+            new AppConfig.Cluster("conf/cluster.xml", identity.name(), "127.0.0.1", 0, null, true), CLUSTER_FILE, null,
+            cluster.address())
         .await(60, TimeUnit.SECONDS).vertx();
     started.add(intruder);
 
@@ -108,7 +110,7 @@ class EventBusTlsTest {
   }
 
   private Vertx join(ClusterIdentity as) throws Exception {
-    Vertx vertx = VertxFactory.join(LOOPBACK, CLUSTER_FILE, as).await(60, TimeUnit.SECONDS).vertx();
+    Vertx vertx = cluster.join(as).await(60, TimeUnit.SECONDS).vertx();
     started.add(vertx);
     return vertx;
   }

@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
-import com.example.template.config.AppConfig;
 import com.example.template.node.Node;
 import com.example.template.node.VertxFactory;
 import com.example.template.security.ClusterIdentity;
+import com.example.template.support.InJvmCluster;
 import com.example.template.support.Conditions;
 import com.example.template.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,10 +35,10 @@ class ClusterCancellationTest {
 
   @BeforeEach
   void twoMembers() throws Exception {
-    AppConfig.Cluster cluster = new AppConfig.Cluster("conf/cluster.xml", "unused", "127.0.0.1", 0, null, false);
-    ClusterIdentity identity = ClusterIdentity.generate("test");
-    caller = VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity).await(60, TimeUnit.SECONDS);
-    worker = VertxFactory.join(cluster, Path.of("conf/cluster.xml"), identity).await(60, TimeUnit.SECONDS);
+    InJvmCluster cluster = new InJvmCluster(ClusterIdentity.generate("test"));
+    // The worker holds the cluster's data: the caller joins it as a launcher's child would.
+    worker = cluster.first().await(60, TimeUnit.SECONDS);
+    caller = cluster.join().await(60, TimeUnit.SECONDS);
   }
 
   @AfterEach
