@@ -19,9 +19,7 @@ cd "$home"
 ROUNDS="${ROUNDS:-3}"
 PORT="${PORT:-18380}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# built_jar HOME: the runnable jar built in HOME (target/app.jar, or the older vertx-template-fat.jar)
-built_jar() { if [[ -f "$1/target/app.jar" ]]; then echo "$1/target/app.jar"; else echo "$1/target/vertx-template-fat.jar"; fi; }
-jar="$(built_jar "$home")"
+jar="$home/target/vertx-template-fat.jar"
 work="$(mktemp -d)"
 PIDS=()
 
@@ -45,7 +43,7 @@ field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
 [[ -f "$jar" ]] || die "no $jar: build first (./mvnw -DskipTests package)"
 [[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first"
-[[ -z "${BEFORE_HOME:-}" || -f "$(built_jar "$BEFORE_HOME")" ]] || die "no jar in $BEFORE_HOME/target"
+[[ -z "${BEFORE_HOME:-}" || -f "$BEFORE_HOME/target/vertx-template-fat.jar" ]] || die "no jar in $BEFORE_HOME/target"
 
 # quiet: waits, up to QUIET_WAIT seconds, until the CPUs were at least 80 % idle over a second
 quiet() {
@@ -82,7 +80,7 @@ online() {
   : >"$log"
   quiet
   t0="$EPOCHREALTIME"
-  "$java" @"$1/conf/jvm.options" -Dapp.home="$1" -jar "$(built_jar "$1")" \
+  "$java" @"$1/conf/jvm.options" -Dapp.home="$1" -jar "$1/target/vertx-template-fat.jar" \
     -processes 2 -instances 1 -conf "$2" >"$log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
