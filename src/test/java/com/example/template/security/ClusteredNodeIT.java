@@ -3,6 +3,7 @@ package com.example.template.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.template.node.ExitCodes;
 import com.example.template.support.JarProcess;
 import com.example.template.support.ListeningSockets;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,7 @@ class ClusteredNodeIT {
   @ValueSource(strings = {"127.0.0.1", OFF_LOOPBACK})
   void withoutAnIdentityItRefusesToStartAndSaysWhatToSet(String host) {
     try (JarProcess node = JarProcess.start("-cluster", "-cluster-host", host)) {
-      assertThat(node.awaitExit(Duration.ofSeconds(60))).as(node.output()).isEqualTo(1);
+      assertThat(node.awaitExit(Duration.ofSeconds(60))).as(node.output()).isEqualTo(ExitCodes.USAGE);
       assertThat(node.stderr()).containsExactly("error: a clustered node needs a private identity: "
           + "set cluster.identityDir to a directory made by 'bin/run.sh identity DIR' (the same one on every node), "
           + "or cluster.insecure to true to run without one");
