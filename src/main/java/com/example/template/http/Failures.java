@@ -31,6 +31,8 @@ final class Failures {
       replyFailure(ctx, reply);
     } else if (failure instanceof HttpException http) {
       send(ctx, http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));
+    } else if (ctx.statusCode() == 400 && MalformedRequests.refusedForItsHost(ctx.request())) {
+      // vert.x-web's router found no valid Host: answered, closed and logged as malformed
     } else if (clientError(ctx.statusCode()) || !ctx.request().isEnded()) {
       // A client's mistake that a handler failed with a status, or a request that broke off
       // before its end (a chunk size that is not hex, a reset): one DEBUG line, never an ERROR

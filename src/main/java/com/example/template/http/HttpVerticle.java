@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private static HttpServerOptions options(AppConfig.Http http, AppConfig.Jobs jobs) {
+    long h2IdleMs = Math.min(Integer.MAX_VALUE, jobs.timeoutMs() + http.idleTimeoutMs());
     return new HttpServerOptions()
         .setHost(http.host())
         .setPort(http.port())
@@ -74,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
         // no byte either way for this long closes them, longer than a job may take so a stream
         // waiting on its job is not cut. Only then: it costs every read and write a clock read.
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout(http.h2c() ? Math.toIntExact(Math.min(Integer.MAX_VALUE, jobs.timeoutMs() + http.idleTimeoutMs())) : 0)
+        .setIdleTimeout(http.h2c() ? (int) h2IdleMs : 0)
         .setHttp2ClearTextEnabled(http.h2c())
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.h2MaxConcurrentStreams()))
         .setHttp2RstFloodMaxRstFramePerWindow(http.h2RstFloodMax())

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * wrote 1.3 MB of ERROR stack traces.
  *
  * <p>Netty rejects what it cannot parse (a bad header line, a bad {@code Content-Length}, an
- * overlong line) and Vert.x hands those to {@link #invalid}. What it parses but should not pass
- * on is checked by {@link #refused} before routing: a missing, repeated or unparseable
- * {@code Host} (vert.x-web answered {@code Host: ::::} with a 500), and a transfer coding other
- * than {@code chunked} (Netty ignored it and read the body as the next request).
+ * overlong line) and Vert.x hands those to {@link #invalid}. A transfer coding other than
+ * {@code chunked}, which Netty ignored (it read the body as the next request), is refused by
+ * {@link #refused} before routing. A missing or unparseable {@code Host} is found by vert.x-web's
+ * router, which failed such a request into a 500 ({@code Host: ::::}); {@link Failures} hands it
+ * to {@link #refusedForItsHost}.
  *
  * <p>Netty drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also present,
  * and reads the body as chunked, as RFC 9112 allows; the two can then no longer be told apart. So
@@ -51,21 +52,9 @@ final class MalformedRequests {
    *     its connection is closed then at the latest
    */
   static boolean refused(HttpServerRequest request, long answerWithinMs) {
-    if (request.version() == HttpVersion.HTTP_2) {
-      return false; // HTTP/2 carries its authority and its framing in the protocol itself
-    }
-    if (request.authority() == null) {
-      if (request.getHeader(HttpHeaders.HOST) != null) {
-        return refuse(request, 400, "the Host header must be host or host:port");
-      }
-      if (request.version() == HttpVersion.HTTP_1_1) {
-        return refuse(request, 400, "the Host header is required");
-      }
-    } else if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
-      return refuse(request, 400, "the Host header must appear once");
-    }
     String coding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-    if (coding != null) {
+    // HTTP/2 frames its bodies itself, and has no transfer codings.
+    if (coding != null && request.version() != HttpVersion.HTTP_2) {
       if (request.version() == HttpVersion.HTTP_1_0) {
         return refuse(request, 400, "HTTP/1.0 has no Transfer-Encoding");
       }
@@ -77,6 +66,20 @@ final class MalformedRequests {
       request.connection().shutdown(answerWithinMs, TimeUnit.MILLISECONDS);
     }
     return false;
+  }
+
+  /**
+   * Refuses a request that vert.x-web's router failed for want of a valid {@code Host} (it checks
+   * every HTTP/1.1 request's authority as it routes it, so the check costs nothing on the way in)
+   * and returns true; returns false, having done nothing, for any other failed request.
+   */
+  static boolean refusedForItsHost(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2 || request.authority() != null) {
+      return false;
+    }
+    return refuse(request, 400, request.getHeader(HttpHeaders.HOST) == null
+        ? "the Host header is required"
+        : "the Host header must be host or host:port");
   }
 
   /** The server's handler for requests Netty could not decode. */

@@ -43,7 +43,6 @@ class MalformedRequestsTest {
       a Host that is not host:port     | 400 | the Host header must be host or host:port | GET /hello HTTP/1.1\\r\\nHost: ::::\\r\\n\\r\\n
       an unclosed IPv6 Host            | 400 | the Host header must be host or host:port | GET /hello HTTP/1.1\\r\\nHost: [::1\\r\\n\\r\\n
       no Host in HTTP/1.1              | 400 | the Host header is required               | GET /hello HTTP/1.1\\r\\n\\r\\n
-      two Hosts                        | 400 | the Host header must appear once          | GET /hello HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n
       an unknown transfer coding       | 501 | the only transfer coding accepted is chunked | POST /work/hash HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\nGET /hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
       gzip before chunked              | 501 | the only transfer coding accepted is chunked | POST /work/hash HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n0\\r\\n\\r\\n
       Transfer-Encoding in HTTP/1.0    | 400 | HTTP/1.0 has no Transfer-Encoding         | POST /work/hash HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
