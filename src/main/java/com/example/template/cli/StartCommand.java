@@ -1,13 +1,13 @@
 package com.example.template.cli;
 
-import com.example.template.cluster.ControlClient;
-import com.example.template.cluster.JarCopies;
-import com.example.template.cluster.JvmCommand;
-import com.example.template.cluster.Launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.ExitCodes;
+import com.example.template.control.ControlClient;
+import com.example.template.launcher.JarCopies;
+import com.example.template.launcher.JvmCommand;
+import com.example.template.launcher.Launcher;
+import com.example.template.runtime.ExitCodes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;

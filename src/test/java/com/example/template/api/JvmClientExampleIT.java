@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.Node;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import com.example.template.support.JarProcess;
 import com.example.template.support.TestNodes;

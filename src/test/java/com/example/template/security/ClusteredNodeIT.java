@@ -3,7 +3,7 @@ package com.example.template.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.example.template.node.ExitCodes;
+import com.example.template.runtime.ExitCodes;
 import com.example.template.support.JarProcess;
 import com.example.template.support.ListeningSockets;
 import io.vertx.core.json.JsonObject;
