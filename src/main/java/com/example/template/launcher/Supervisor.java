@@ -5,9 +5,7 @@ import com.example.template.control.ControlAddresses;
 import com.example.template.control.LauncherHandoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster manager's brain, running in the launcher: it forks the children, restarts those
- * that die (with backoff and a crash-loop limit), replaces those that stop answering heartbeats
- * or grow past the memory limit, reloads them one at a time without downtime, and stops them.
- * All of its state lives on its own event loop, so none of it needs a lock.
+ * The cluster manager's brain, running in the launcher: it keeps one child running in each slot.
+ * It forks the children, marks them online, restarts those that die (as {@link RestartPolicy}
+ * says: backoff, crash-loop limit) and stops them; {@link Health} watches them at every
+ * heartbeat, and {@link Rollout} replaces them without downtime. All of their state lives on
+ * this verticle's event loop, so none of it needs a lock.
  */
 final class Supervisor extends VerticleBase {
 
@@ -38,7 +37,8 @@ final class Supervisor extends VerticleBase {
   private final List<Slot> slots = new ArrayList<>();
   private LauncherHandoff handoff;
   private boolean stopping;
-  private Future<Void> reloading = Future.succeededFuture();
+  private ChildOrders orders;
+  private Rollout rollout;
 
   /**
    * @param processes how many children to run
@@ -62,6 +62,9 @@ final class Supervisor extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    orders = new ChildOrders(vertx, launcherId, drainTimeoutMs);
+    rollout = new Rollout(slots, this::spawn, orders, () -> stopping);
+    Health health = new Health(settings, orders, rollout::replace, () -> stopping);
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
@@ -70,7 +73,7 @@ final class Supervisor extends VerticleBase {
               watch(slot, slot.current);
             }
           }
-          vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> heartbeat());
+          vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> health.heartbeat(slots));
         });
   }
 
@@ -138,7 +141,7 @@ final class Supervisor extends VerticleBase {
         // Online once the launcher reaches the child as well: heartbeats count misses from then
         // on, and the launcher's first TLS handshake with a cold child took seconds under load
         // here, long enough for five missed heartbeats and a kill.
-        ping(child, settings.readyTimeoutMs()).onSuccess(stats -> online(slot, child));
+        orders.ping(child, settings.readyTimeoutMs()).onSuccess(stats -> online(slot, child));
       }
     }
   }
@@ -155,16 +158,6 @@ final class Supervisor extends VerticleBase {
     }
     // Last: a reload waiting on this promise goes on to drain the old child at once.
     child.ready.tryComplete();
-  }
-
-  /** Asks a child for its stats; only an answer that came back in time counts. */
-  private Future<JsonObject> ping(Slot.Child child, long timeoutMs) {
-    return vertx.eventBus().<JsonObject>request(ControlAddresses.child(launcherId, child.process.name()),
-            new JsonObject().put("op", "ping"), new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(reply -> {
-          child.stats = reply.body();
-          return reply.body();
-        });
   }
 
   private void exited(Slot slot, Slot.Child child, int code) {
@@ -199,119 +192,12 @@ final class Supervisor extends VerticleBase {
     });
   }
 
-  // ---- heartbeats, stats and the memory limit ----
-
-  private void heartbeat() {
-    for (Slot slot : slots) {
-      Slot.Child child = slot.current;
-      if (child == null || !child.isReady() || child.retiring) {
-        continue;
-      }
-      measure(child);
-      ping(child, settings.heartbeatIntervalMs())
-          .onSuccess(stats -> child.missedHeartbeats = 0)
-          .onFailure(e -> missedHeartbeat(slot, child));
-      long limit = settings.maxMemoryMb() * 1024 * 1024;
-      if (limit > 0 && child.rssBytes > limit && !slot.replacing && !stopping) {
-        LOG.warn("{} uses {} MB, over the {} MB limit: replacing it", child.process.name(),
-            child.rssBytes / (1024 * 1024), settings.maxMemoryMb());
-        replace(slot).onFailure(e -> LOG.warn("slot {}: replacing the child over its memory limit failed: {}", slot.id, e.getMessage()));
-      }
-    }
-  }
-
-  private static void measure(Slot.Child child) {
-    long pid = child.process.pid();
-    ProcStats.rssBytes(pid).ifPresent(rss -> child.rssBytes = rss);
-    ProcStats.cpuTime(pid).ifPresent(cpu -> {
-      long now = System.nanoTime();
-      if (child.lastCpu != null) {
-        long wallNanos = Math.max(1, now - child.lastCpuAtNanos);
-        child.cpuPercent = 100.0 * cpu.minus(child.lastCpu).toNanos() / wallNanos;
-      }
-      child.lastCpu = cpu;
-      child.lastCpuAtNanos = now;
-    });
-  }
-
-  private void missedHeartbeat(Slot slot, Slot.Child child) {
-    if (child != slot.current || child.retiring || stopping) {
-      return;
-    }
-    child.missedHeartbeats++;
-    if (child.missedHeartbeats == settings.heartbeatMisses()) {
-      // Its event loop is blocked or the JVM is wedged: it cannot drain, so it is killed and the
-      // exit handler restarts it like any crash.
-      LOG.warn("{} missed {} heartbeats in a row (event loop blocked?): killing and replacing it",
-          child.process.name(), child.missedHeartbeats);
-      child.process.kill();
-    }
-  }
-
-  // ---- reload: one child at a time, the replacement ready before the old one drains ----
-
-  /** Replaces every child, one at a time; fails (and stops) at the first replacement that fails. */
+  /**
+   * Replaces every child, one at a time, the replacement ready before the old one drains; fails
+   * (and stops) at the first replacement that fails.
+   */
   Future<JsonArray> reload() {
-    JsonArray replaced = new JsonArray();
-    Future<Void> chain = reloading.recover(e -> Future.succeededFuture());
-    for (Slot slot : slots) {
-      chain = chain.compose(v -> replace(slot).onSuccess(name -> replaced.add(name)).mapEmpty());
-    }
-    reloading = chain;
-    return chain.map(replaced);
-  }
-
-  private Future<String> replace(Slot slot) {
-    if (stopping) {
-      return Future.failedFuture("the launcher is stopping");
-    }
-    slot.replacing = true;
-    Slot.Child old = slot.current;
-    Slot.Child fresh = spawn(slot);
-    if (fresh == null) {
-      slot.replacing = false;
-      return Future.failedFuture("slot " + slot.id + ": " + slot.lastError);
-    }
-    if (old == null || !old.process.alive()) {
-      // Nothing serving in this slot (errored, or waiting for a restart): start it afresh.
-      slot.current = fresh;
-      slot.failedStarts = 0;
-      slot.lastError = null;
-    } else {
-      slot.incoming = fresh;
-      slot.state = old.isReady() ? Slot.State.ONLINE : slot.state;
-    }
-    return fresh.ready.future()
-        .compose(v -> {
-          slot.current = fresh;
-          slot.incoming = null;
-          slot.state = Slot.State.ONLINE;
-          return old == null || old == fresh ? Future.<Void>succeededFuture() : retire(old);
-        })
-        .map(v -> fresh.process.name())
-        .eventually(() -> {
-          slot.replacing = false;
-          return Future.succeededFuture();
-        });
-  }
-
-  /** Orders a child to drain over the event bus (SIGTERM if that fails) and waits for its exit. */
-  private Future<Void> retire(Slot.Child child) {
-    child.retiring = true;
-    if (!child.process.alive()) {
-      return Future.succeededFuture();
-    }
-    LOG.info("{} draining", child.process.name());
-    vertx.eventBus().request(ControlAddresses.child(launcherId, child.process.name()),
-            new JsonObject().put("op", "drain"), new DeliveryOptions().setSendTimeout(2_000))
-        .onFailure(e -> child.process.terminate());
-    Promise<Void> exited = Promise.promise();
-    child.process.onExit().thenAccept(code -> exited.tryComplete());
-    long timer = vertx.setTimer(drainTimeoutMs, t -> {
-      LOG.warn("{} still running {} ms after the drain order: killing it", child.process.name(), drainTimeoutMs);
-      child.process.kill();
-    });
-    return exited.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return rollout.reload();
   }
 
   // ---- stop, and what list/show read ----
@@ -324,7 +210,7 @@ final class Supervisor extends VerticleBase {
       slot.state = Slot.State.STOPPING;
       for (Slot.Child child : new Slot.Child[] {slot.current, slot.incoming}) {
         if (child != null) {
-          exits.add(retire(child));
+          exits.add(orders.retire(child));
         }
       }
     }
