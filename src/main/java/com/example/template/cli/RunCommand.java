@@ -7,6 +7,7 @@ import com.example.template.config.ConfigLoader;
 import com.example.template.control.LauncherHandoff;
 import com.example.template.launcher.JarCopies;
 import com.example.template.launcher.JvmCommand;
+import com.example.template.launcher.LaunchRefused;
 import com.example.template.launcher.Launcher;
 import com.example.template.node.NodeProcess;
 import com.example.template.runtime.ExitCodes;
@@ -133,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       Launcher.claimRunDir(runDir); // before a copy goes in it: its mode, and nobody else's launcher in it
       jars.take();
-    } catch (ConfigException | UncheckedIOException e) {
+    } catch (LaunchRefused | UncheckedIOException e) {
       System.err.println("error: " + e.getMessage());
       return ExitCodes.FAILED;
     }

@@ -86,9 +86,9 @@ public final class Launcher {
       identity = fresh
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
-    } catch (ConfigException e) {
+    } catch (LaunchRefused | ConfigException e) {
       System.err.println("error: " + e.getMessage());
-      return 1;
+      return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
     if (!Transport.EPOLL.available()) {
       // Without epoll, Vert.x falls back to NIO, which silently ignores SO_REUSEPORT: only one
@@ -96,7 +96,7 @@ public final class Launcher {
       System.err.println("error: cluster mode needs SO_REUSEPORT, which needs the epoll native transport, "
           + "and it is unavailable here (" + Transport.EPOLL.unavailabilityCause().getMessage()
           + "); run a single JVM with -instances instead");
-      return 1;
+      return ExitCodes.FAILED;
     }
     Supervisor supervisor = new Supervisor(launcherId, config, processes, childArgs, System.out);
     // The children are forked the moment the launcher is a member, while its Vert.x finishes
@@ -126,7 +126,7 @@ public final class Launcher {
       System.err.println("error: the launcher could not start: " + e.getMessage());
       stop.run();
       stopped.join();
-      return 1;
+      return ExitCodes.FAILED;
     }
     Signal.handle(new Signal("TERM"), sig -> stop.run());
     Signal.handle(new Signal("INT"), sig -> stop.run());
@@ -178,7 +178,7 @@ public final class Launcher {
       probe.bind(new InetSocketAddress(http.host(), http.port()));
     } catch (IOException e) {
       String reason = String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage();
-      throw new ConfigException("cannot listen on " + http.host() + ":" + http.port() + ": " + reason, e);
+      throw new LaunchRefused("cannot listen on " + http.host() + ":" + http.port() + ": " + reason, e);
     }
   }
 
@@ -192,17 +192,17 @@ public final class Launcher {
    * Creates the run directory, readable by its owner only (the control socket's guard), and
    * checks that no launcher already answers in it.
    *
-   * @throws ConfigException with the line to show when it cannot be created or is taken
+   * @throws LaunchRefused with the line to show when it cannot be created or is taken
    */
   public static void claimRunDir(Path runDir) {
     try {
       Files.createDirectories(runDir);
       Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
     } catch (IOException | UnsupportedOperationException e) {
-      throw new ConfigException("cannot prepare the run directory " + runDir + ": " + e.getMessage(), e);
+      throw new LaunchRefused("cannot prepare the run directory " + runDir + ": " + e.getMessage(), e);
     }
     if (new ControlClient(runDir).answers()) {
-      throw new ConfigException("a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
+      throw new LaunchRefused("a launcher is already running for " + runDir + " (see 'bin/run.sh list')");
     }
   }
 

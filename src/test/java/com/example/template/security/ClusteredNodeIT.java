@@ -70,7 +70,7 @@ class ClusteredNodeIT {
         .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-off-loopback").toString()))
         .encode();
     try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {
-      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(1);
+      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(ExitCodes.USAGE);
       assertThat(launcher.stderr()).singleElement().asString()
           .startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
     }
