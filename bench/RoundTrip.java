@@ -10,7 +10,7 @@
 import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.work.BusyJob;
 import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;

@@ -30,6 +30,9 @@ set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
+BENCH="bench"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
@@ -48,44 +51,13 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 javac="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
 
 # ---------------------------------------------------------------------------------------------
-# process bookkeeping: every pid we start goes in PIDS; the EXIT trap stops whatever is left
-
-PIDS=()
-work=""
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill -0 "$pid" 2>/dev/null || continue
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    local i
-    for ((i = 0; i < STOP_TIMEOUT_S * 10; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ -n "$work" && -d "$work" ]]; then
-    if [[ "$KEEP_LOGS" == 1 ]]; then
-      echo "logs kept in $work" >&2
-    else
-      rm -rf "$work"
-    fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# process bookkeeping: every pid we start goes in PIDS (bench/lib.sh stops what is left on exit)
 
 forget_pid() {
   local pid="$1" kept=() p
   for p in "${PIDS[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
   PIDS=("${kept[@]+"${kept[@]}"}")
 }
-
-die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # ---------------------------------------------------------------------------------------------
 # arithmetic and wrk output parsing
@@ -102,29 +74,11 @@ to_ms() {
   }'
 }
 
-wrk_rps() { awk '/^Requests\/sec:/ { print $2; found = 1 } END { if (!found) print "nan" }' "$1"; }
-
 # wrk_pct FILE 99 -> the 99% line of the latency distribution, in ms
 wrk_pct() {
   local raw
   raw="$(awk -v p="$2%" '$1 == p { print $2; exit }' "$1")"
   [[ -n "$raw" ]] && to_ms "$raw" || echo nan
-}
-
-# Socket errors plus non-2xx/3xx answers; a run with any is reported, not silently averaged.
-wrk_errors() {
-  awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-       /Non-2xx or 3xx responses:/ { n += $5 }
-       END { print n + 0 }' "$1"
-}
-
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-
-median() {
-  printf '%s\n' "$@" | grep -v '^nan$' | sort -g | awk '
-    { v[NR] = $1 }
-    END { if (NR == 0) { print "nan"; exit }
-          if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # Results: R[key] holds one value per round, space separated.
@@ -138,18 +92,6 @@ note() { NOTES+=("$*"); }
 
 # ---------------------------------------------------------------------------------------------
 # other load on the machine (builds and tests of other people share these cores)
-
-# Percent of all CPU time used over one second, by anything (none of ours runs when it is called).
-cpu_busy_pct() {
-  local a b
-  a="$(head -1 /proc/stat)"
-  sleep 1
-  b="$(head -1 /proc/stat)"
-  awk -v a="$a" -v b="$b" 'BEGIN {
-    n = split(a, x, " "); split(b, y, " ")
-    for (i = 2; i <= n; i++) { d = y[i] - x[i]; total += d; if (i == 5 || i == 6) idle += d }
-    printf "%d", (total > 0 ? 100 * (total - idle) / total : 0) }'
-}
 
 # cpu_mark -> CPU_MARK="busy_s total_s ours_s": all CPU time used on the machine so far, all CPU time
 # available so far (both from /proc/stat), and the CPU time of this script and every child it has
@@ -181,16 +123,8 @@ others_pct() {
 
 # wait_quiet LABEL: bounded wait for the machine to be idle enough; notes it when it was not.
 wait_quiet() {
-  local label="$1" busy waited=0
-  busy="$(cpu_busy_pct)"
-  while ((busy >= QUIET_PCT && waited < QUIET_WAIT)); do
-    ((waited == 0)) && log "other processes use ${busy}% CPU; waiting up to ${QUIET_WAIT}s for under ${QUIET_PCT}%"
-    sleep 4
-    waited=$((waited + 5))
-    busy="$(cpu_busy_pct)"
-  done
-  record "busy_before" "$busy"
-  ((busy < QUIET_PCT)) || note "$label started while other processes used ${busy}% CPU"
+  quiet || note "$1 started while other processes used ${BUSY}% CPU"
+  record "busy_before" "$BUSY"
 }
 
 # ---------------------------------------------------------------------------------------------

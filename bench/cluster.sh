@@ -19,6 +19,9 @@ set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
+BENCH="cluster bench"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ROUNDS="${ROUNDS:-2}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-18280}"
@@ -30,29 +33,7 @@ run_dir="$work/run"
 # The identity the launcher and RoundTrip's cluster member share: a closed cluster admits no one else.
 conf="{\"supervisor\":{\"runDir\":\"$run_dir\"},\"cluster\":{\"identityDir\":\"$work/identity\"},
   \"bridge\":{\"enabled\":true,\"port\":$BRIDGE_PORT}}"
-PIDS=()
 
-cleanup() {
-  local pid i
-  for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "cluster bench: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
-errors() {
-  awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
-       /Non-2xx or 3xx responses:/ { n += $5 }
-       END { print n + 0 }' "$1"
-}
 best() { printf '%s\n' "$@" | sort -g | tail -1; }
 least() { printf '%s\n' "$@" | sort -g | head -1; }
 
@@ -132,7 +113,7 @@ verb() { "$java" "@conf/jvm.options" -Dapp.home="$home" -jar "$jar" "$@" -conf "
 hello_rps() {
   wrk -t2 -c64 -d3s "http://127.0.0.1:$PORT/hello" >/dev/null 2>&1   # warm-up
   wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/hello" >"$work/wrk-$1.txt" 2>&1
-  rps "$work/wrk-$1.txt"
+  wrk_rps "$work/wrk-$1.txt"
 }
 
 # --- measurements ------------------------------------------------------------------------------
@@ -175,7 +156,7 @@ sleep 2
 for i in 1 2 3; do verb reload >"$work/reload-$i.txt" 2>&1 || die "reload $i failed: $(cat "$work/reload-$i.txt")"; done
 kill -INT "$WRK_PID" 2>/dev/null || true
 wait "$WRK_PID" 2>/dev/null || true
-reload_errors="$(errors "$work/wrk-reload.txt")"
+reload_errors="$(wrk_errors "$work/wrk-reload.txt")"
 reload_requests="$(awk '/requests in/ { print $1 }' "$work/wrk-reload.txt")"
 list="$(verb list)"
 stop

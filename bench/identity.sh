@@ -16,6 +16,9 @@ set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
+BENCH="identity bench"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ROUNDS="${ROUNDS:-3}"
 PORT="${PORT:-18380}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -23,43 +26,11 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar_of() { local f; for f in "$1/target/app.jar" "$1"/target/*-fat.jar; do [[ -f "$f" ]] && { echo "$f"; return; }; done; echo "$1/target/app.jar"; }
 jar="$(jar_of "$home")"
 work="$(mktemp -d)"
-PIDS=()
-
-cleanup() {
-  local pid i
-  for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "identity bench: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
 [[ -f "$jar" ]] || die "no $jar: build first (./mvnw -DskipTests package)"
 [[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first"
 [[ -z "${BEFORE_HOME:-}" || -f "$(jar_of "$BEFORE_HOME")" ]] || die "no jar in $BEFORE_HOME/target"
-
-# quiet: waits, up to QUIET_WAIT seconds, until the CPUs were at least 80 % idle over a second
-quiet() {
-  local deadline=$((SECONDS + ${QUIET_WAIT:-120})) a b total idle
-  while ((SECONDS < deadline)); do
-    read -r -a a </proc/stat
-    sleep 1
-    read -r -a b </proc/stat
-    total=$(( b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + b[7] - a[1] - a[2] - a[3] - a[4] - a[5] - a[6] - a[7] ))
-    idle=$(( b[4] - a[4] ))
-    ((total > 0 && idle * 100 / total >= 80)) && return 0
-  done
-  log "the machine stayed busy for ${QUIET_WAIT:-120} s: measuring anyway"
-}
 
 # node NAME PORT CONF: a hand-run clustered node; waits for its ready line, sets PID
 node() {
@@ -80,7 +51,7 @@ node() {
 online() {
   local t0 i pid log="$work/launcher-$RANDOM.log"
   : >"$log"
-  quiet
+  quiet || true
   t0="$EPOCHREALTIME"
   "$java" @"$1/conf/jvm.options" -Dapp.home="$1" -jar "$(jar_of "$1")" \
     -processes 2 -instances 1 -conf "$2" >"$log" 2>&1 &
@@ -110,7 +81,7 @@ tls_p50=() tls_rps=() plain_p50=() plain_rps=()
 for ((round = 1; round <= ROUNDS; round++)); do
   for kind in plain tls; do
     conf_var="${kind}_conf"
-    quiet
+    quiet || true
     line="$("$java" @conf/jvm.options -cp "$jar" bench/RoundTrip.java cluster "${!conf_var}" 2>/dev/null | grep '^roundtrip')" \
       || die "RoundTrip against the $kind node failed"
     log "round $round $kind: $line"

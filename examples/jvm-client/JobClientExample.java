@@ -4,7 +4,7 @@ import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;

@@ -3,19 +3,17 @@ package com.example.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.template.support.Commands;
+import com.example.template.support.Commands.Result;
 import com.example.template.support.JarProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,10 +38,9 @@ class MakeItYoursIT {
   @BeforeEach
   void gitCopyOfThisTree() throws Exception {
     Path home = JarProcess.appHome();
-    Process files = new ProcessBuilder("git", "ls-files", "-z").directory(home.toFile()).start();
-    String listing = new String(files.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(files.waitFor()).as("git ls-files in " + home).isZero();
-    for (String file : listing.split("\0")) {
+    Result files = run(List.of("git", "ls-files", "-z"), home);
+    assertThat(files.exitCode()).as(files.toString()).isZero();
+    for (String file : String.join("\n", files.stdout()).split("\0")) {
       Path source = home.resolve(file);
       if (!file.isEmpty() && Files.isRegularFile(source)) {
         Path target = copy.resolve(file);
@@ -77,8 +74,8 @@ class MakeItYoursIT {
 
     Result run = makeItYours(copy, "com.acme.orders", "orders-service");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
-    assertThat(run.stderr).as(run.toString()).singleElement().asString().startsWith("error: ").contains("uncommitted changes");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.stderr()).as(run.toString()).singleElement().asString().startsWith("error: ").contains("uncommitted changes");
     assertThat(git("status", "--porcelain")).as("only the user's own edit").containsExactly(" M README.md");
   }
 
@@ -87,7 +84,7 @@ class MakeItYoursIT {
     Result run = makeItYours(copy, "com.acme.orders");
 
     assertRefused(run, "usage: bin/make-it-yours PACKAGE ARTIFACT");
-    assertThat(makeItYours(copy, "--help").exitCode).isZero();
+    assertThat(makeItYours(copy, "--help").exitCode()).isZero();
   }
 
   @Test
@@ -100,8 +97,8 @@ class MakeItYoursIT {
         ? makeItYours(elsewhere, "org.sample.billing", "billing-service", "--no-demo")
         : makeItYours(elsewhere, "org.sample.billing", "billing-service");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.stdout).as(run.toString()).anyMatch(line -> line.contains(oldPackage + " -> org.sample.billing"));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString()).anyMatch(line -> line.contains(oldPackage + " -> org.sample.billing"));
     assertThat(copy.resolve("src/main/java/org/sample/billing/Main.java")).isRegularFile();
     assertThat(copy.resolve("src/test/java/org/sample/billing/config/ConfigLoaderTest.java")).isRegularFile();
     assertThat(copy.resolve("src/main/java/" + oldPackage.replace('.', '/'))).doesNotExist();
@@ -120,8 +117,8 @@ class MakeItYoursIT {
     }
 
     Result again = makeItYours(copy, "org.sample.other", "other-service");
-    assertThat(again.exitCode).as("its own changes, not committed yet: " + again).isEqualTo(2);
-    assertThat(again.stderr).singleElement().asString().contains("uncommitted changes");
+    assertThat(again.exitCode()).as("its own changes, not committed yet: " + again).isEqualTo(2);
+    assertThat(again.stderr()).singleElement().asString().contains("uncommitted changes");
   }
 
   @Test
@@ -135,15 +132,15 @@ class MakeItYoursIT {
 
     Result run = makeItYours(copy, "org.sample.billing", "billing-service", "--no-demo");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.stderr).as(run.toString()).singleElement().asString().startsWith("error: ").contains("<!-- /demo -->");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.stderr()).as(run.toString()).singleElement().asString().startsWith("error: ").contains("<!-- /demo -->");
     assertThat(git("status", "--porcelain")).as("nothing changed").isEmpty();
   }
 
   private void assertRefused(Result run, String mentions) throws Exception {
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
-    assertThat(run.stderr).as(run.toString()).singleElement().asString().startsWith("error: ").contains(mentions);
-    assertThat(run.stdout).as(run.toString()).isEmpty();
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.stderr()).as(run.toString()).singleElement().asString().startsWith("error: ").contains(mentions);
+    assertThat(run.stdout()).as(run.toString()).isEmpty();
     assertThat(git("status", "--porcelain")).as("the tree is untouched").isEmpty();
   }
 
@@ -162,8 +159,8 @@ class MakeItYoursIT {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
     Result result = run(command, copy);
-    assertThat(result.exitCode).as(result.toString()).isIn(0, 1); // git grep: 1 = no match
-    return result.stdout;
+    assertThat(result.exitCode()).as(result.toString()).isIn(0, 1); // git grep: 1 = no match
+    return result.stdout();
   }
 
   private String pomValue(String element) throws IOException {
@@ -173,27 +170,6 @@ class MakeItYoursIT {
   }
 
   private static Result run(List<String> command, Path directory) throws Exception {
-    Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
-    process.getOutputStream().close();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-    return new Result(process.exitValue(), out.join().lines().toList(), err.join().lines().toList(), command);
-  }
-
-  private static String read(InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private record Result(int exitCode, List<String> stdout, List<String> stderr, List<String> command) {
-    @Override
-    public String toString() {
-      return String.join(" ", command) + " -> " + exitCode + "\nout| " + String.join("\nout| ", stdout)
-          + "\nerr| " + String.join("\nerr| ", stderr);
-    }
+    return Commands.run(command, directory, Duration.ofSeconds(60));
   }
 }

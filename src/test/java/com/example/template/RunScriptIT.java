@@ -2,21 +2,20 @@ package com.example.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.template.node.ExitCodes;
+import com.example.template.runtime.ExitCodes;
+import com.example.template.support.Commands;
+import com.example.template.support.Commands.Result;
 import com.example.template.support.JarProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,12 +60,12 @@ class RunScriptIT {
     for (String verb : List.of("list", "stop", "logs", "show 1")) {
       Result run = runSh(verb.split(" "));
 
-      assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.NO_LAUNCHER);
-      assertThat(run.stderr).as(run.toString()).singleElement().asString()
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NO_LAUNCHER);
+      assertThat(run.stderr()).as(run.toString()).singleElement().asString()
           .startsWith("error: no ").contains(home.resolve("run").toString());
     }
     Result version = runSh("-V");
-    assertThat(version.exitCode).as(version.toString()).isZero();
+    assertThat(version.exitCode()).as(version.toString()).isZero();
     assertThat(buildRan).as("no verb ran the build").doesNotExist();
   }
 
@@ -75,8 +74,8 @@ class RunScriptIT {
     Result run = runSh("reload");
 
     assertThat(buildRan).exists();
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
-    assertThat(run.stderr.stream().filter(line -> line.startsWith("error: ")).toList()).as(run.toString())
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
+    assertThat(run.stderr().stream().filter(line -> line.startsWith("error: ")).toList()).as(run.toString())
         .containsExactly("error: the build failed (above); nothing was reloaded, every child runs as before");
   }
 
@@ -84,18 +83,18 @@ class RunScriptIT {
   void runningRefusesAFailingBuild() throws Exception {
     Result run = runSh("-instances", "1");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
-    assertThat(run.stderr.stream().filter(line -> line.startsWith("error: ")).toList()).as(run.toString())
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
+    assertThat(run.stderr().stream().filter(line -> line.startsWith("error: ")).toList()).as(run.toString())
         .containsExactly("error: the build failed (above); nothing was started");
   }
 
   @Test
   void aVerbRunsTheLastCopyWhenTheJarIsGoneAndSaysSoWhenThereIsNone() throws Exception {
-    assertThat(runSh("list").exitCode).isEqualTo(ExitCodes.NO_LAUNCHER); // makes run/jars/app-<sha>.jar
+    assertThat(runSh("list").exitCode()).isEqualTo(ExitCodes.NO_LAUNCHER); // makes run/jars/app-<sha>.jar
     Files.delete(home.resolve("target/app.jar"));
 
     Result withCopy = runSh("list");
-    assertThat(withCopy.exitCode).as(withCopy.toString()).isEqualTo(ExitCodes.NO_LAUNCHER);
+    assertThat(withCopy.exitCode()).as(withCopy.toString()).isEqualTo(ExitCodes.NO_LAUNCHER);
 
     try (var copies = Files.newDirectoryStream(home.resolve("run/jars"))) {
       for (Path copy : copies) {
@@ -103,37 +102,14 @@ class RunScriptIT {
       }
     }
     Result none = runSh("list");
-    assertThat(none.exitCode).as(none.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
-    assertThat(none.stderr).as(none.toString()).singleElement().asString().startsWith("error: no runnable jar at ");
+    assertThat(none.exitCode()).as(none.toString()).isEqualTo(ExitCodes.BUILD_FAILED);
+    assertThat(none.stderr()).as(none.toString()).singleElement().asString().startsWith("error: no runnable jar at ");
     assertThat(buildRan).doesNotExist();
   }
 
   private Result runSh(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(home.resolve("bin/run.sh").toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process process = builder.start();
-    process.getOutputStream().close();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-    return new Result(process.exitValue(), out.join().lines().toList(), err.join().lines().toList(), command);
-  }
-
-  private static String read(InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private record Result(int exitCode, List<String> stdout, List<String> stderr, List<String> command) {
-    @Override
-    public String toString() {
-      return String.join(" ", command) + " -> " + exitCode + "\nout| " + String.join("\nout| ", stdout)
-          + "\nerr| " + String.join("\nerr| ", stderr);
-    }
+    return Commands.run(command, home, Map.of("JAVA_HOME", System.getProperty("java.home")), Duration.ofSeconds(60));
   }
 }

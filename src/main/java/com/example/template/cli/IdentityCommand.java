@@ -2,6 +2,7 @@ package com.example.template.cli;
 
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
+import com.example.template.runtime.ExitCodes;
 import com.example.template.security.ClusterIdentity;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class IdentityCommand implements Callable<Integer> {
       ClusterIdentity.generate(prefix).write(dir);
     } catch (ConfigException e) {
       System.err.println("error: " + e.getMessage());
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.println("wrote a new cluster identity to " + dir.toAbsolutePath()
         + " (name, tls.crt, tls.key; readable by you only)");

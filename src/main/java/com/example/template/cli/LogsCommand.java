@@ -1,7 +1,7 @@
 package com.example.template.cli;
 
-import com.example.template.cluster.Launcher;
-import com.example.template.node.ExitCodes;
+import com.example.template.launcher.Launcher;
+import com.example.template.runtime.ExitCodes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

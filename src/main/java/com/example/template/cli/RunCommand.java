@@ -1,16 +1,17 @@
 package com.example.template.cli;
 
-import com.example.template.cluster.ChildAgent;
-import com.example.template.cluster.JarCopies;
-import com.example.template.cluster.JvmCommand;
-import com.example.template.cluster.Launcher;
-import com.example.template.cluster.LauncherHandoff;
+import com.example.template.child.ChildAgent;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.ExitCodes;
+import com.example.template.control.LauncherHandoff;
+import com.example.template.launcher.JarCopies;
+import com.example.template.launcher.JvmCommand;
+import com.example.template.launcher.LaunchRefused;
+import com.example.template.launcher.Launcher;
 import com.example.template.node.NodeProcess;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.ExitCodes;
+import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -133,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       Launcher.claimRunDir(runDir); // before a copy goes in it: its mode, and nobody else's launcher in it
       jars.take();
-    } catch (ConfigException | UncheckedIOException e) {
+    } catch (LaunchRefused | UncheckedIOException e) {
       System.err.println("error: " + e.getMessage());
       return ExitCodes.FAILED;
     }

@@ -1,13 +1,14 @@
 package com.example.template.cli;
 
-import com.example.template.cluster.ControlClient;
-import com.example.template.cluster.JarCopies;
-import com.example.template.cluster.JvmCommand;
-import com.example.template.cluster.Launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.ExitCodes;
+import com.example.template.control.ControlClient;
+import com.example.template.launcher.JarCopies;
+import com.example.template.launcher.JvmCommand;
+import com.example.template.launcher.LaunchRefused;
+import com.example.template.launcher.Launcher;
+import com.example.template.runtime.ExitCodes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -64,7 +65,7 @@ final class StartCommand implements Callable<Integer> {
       Launcher.claimRunDir(runDir);
       // The launcher runs from a copy too: a rebuild while it runs must not change its classes.
       jar = new JarCopies(runDir.resolve(RunCommand.JAR_COPIES), installation.builtJar(), installation.runningJar()).take();
-    } catch (ConfigException | UncheckedIOException e) {
+    } catch (LaunchRefused | UncheckedIOException e) {
       System.err.println("error: " + e.getMessage());
       return ExitCodes.FAILED;
     }
@@ -100,7 +101,8 @@ final class StartCommand implements Callable<Integer> {
       System.err.println("error: the launcher exited with code " + launcher.exitValue() + "; its last lines:");
       List<String> lines = Files.readAllLines(log);
       lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(System.err::println);
-      return ExitCodes.FAILED;
+      // A mistake in the config only the launcher reads (the identity directory) is still a usage error.
+      return launcher.exitValue() == ExitCodes.USAGE ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
     if (children == null) {
       System.err.println("error: the launcher did not answer within " + waitSeconds + " s; see " + log);

@@ -1,7 +1,7 @@
 package com.example.template.cli;
 
-import com.example.template.cluster.ControlClient;
-import com.example.template.node.ExitCodes;
+import com.example.template.control.ControlClient;
+import com.example.template.runtime.ExitCodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Optional;

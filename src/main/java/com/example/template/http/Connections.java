@@ -1,7 +1,7 @@
 package com.example.template.http;
 
 import com.example.template.config.AppConfig;
-import com.example.template.node.NodeState;
+import com.example.template.lifecycle.ServingState;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -52,7 +52,7 @@ final class Connections {
   private static final long MIN_SWEEP_MS = 10;
   private static final long MAX_SWEEP_MS = 1_000;
 
-  private final NodeState state;
+  private final ServingState state;
   private final int maxConnections;
   private final long headNanos;
   private final long idleNanos;
@@ -63,7 +63,7 @@ final class Connections {
   private long now = System.nanoTime(); // as of the last sweep
   private boolean refusing;
 
-  Connections(AppConfig.Http http, NodeState state) {
+  Connections(AppConfig.Http http, ServingState state) {
     this.state = state;
     this.maxConnections = http.maxConnections();
     this.headNanos = TimeUnit.MILLISECONDS.toNanos(http.headTimeoutMs());

@@ -2,7 +2,7 @@ package com.example.template.http;
 
 import com.example.template.api.JobClient;
 import com.example.template.config.AppConfig;
-import com.example.template.node.NodeState;
+import com.example.template.lifecycle.ServingState;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,10 +28,10 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final JobClient jobs;
   private final InFlightLimit inFlight;
-  private final NodeState state;
+  private final ServingState state;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig config, JobClient jobs, InFlightLimit inFlight, NodeState state) {
+  public HttpVerticle(AppConfig config, JobClient jobs, InFlightLimit inFlight, ServingState state) {
     this.config = config;
     this.jobs = jobs;
     this.inFlight = inFlight;

@@ -4,7 +4,7 @@ import com.example.template.api.Job;
 import com.example.template.api.JobClient;
 import com.example.template.api.Jobs;
 import com.example.template.config.AppConfig;
-import com.example.template.node.NodeState;
+import com.example.template.lifecycle.ServingState;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -23,7 +23,7 @@ public final class Routes {
   }
 
   public static Router create(Vertx vertx, AppConfig config, JobClient jobClient, InFlightLimit inFlight,
-      NodeState state) {
+      ServingState state) {
     Router router = Router.router(vertx);
     JobRoutes jobs = new JobRoutes(jobClient, inFlight);
 
@@ -57,7 +57,7 @@ public final class Routes {
   // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
   // The close goes through vert.x-web's end handlers, which the job routes use too: a response
   // end handler of our own would replace theirs, or be replaced.
-  private static void lifecycle(RoutingContext ctx, NodeState state) {
+  private static void lifecycle(RoutingContext ctx, ServingState state) {
     state.countRequest();
     if (state.draining()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);

@@ -5,12 +5,15 @@ import com.example.template.api.Job;
 import com.example.template.api.JobClient;
 import com.example.template.api.Jobs;
 import com.example.template.bridge.BridgeVerticle;
+import com.example.template.child.SupervisedNode;
 import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
+import com.example.template.lifecycle.Phase;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.work.InFlightLimit;
-import com.example.template.api.Job;
 import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,9 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One node of the application: the worker verticles that run jobs and the HTTP verticles, one
  * per event loop, in front of them. It is ready only once both are up, and it drains in the
- * reverse order.
+ * reverse order. A launcher's child reports on it through {@link SupervisedNode}.
  */
-public final class Node {
+public final class Node implements SupervisedNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -172,6 +175,7 @@ public final class Node {
     return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
   }
 
+  @Override
   public String name() {
     return name;
   }
@@ -184,9 +188,29 @@ public final class Node {
     return inFlight;
   }
 
-  /** The port the HTTP server listens on. */
+  @Override
   public int httpPort() {
     return state.httpPort();
+  }
+
+  @Override
+  public Phase phase() {
+    return state.phase();
+  }
+
+  @Override
+  public List<Context> eventLoops() {
+    return state.eventLoops();
+  }
+
+  @Override
+  public long requests() {
+    return state.requests();
+  }
+
+  @Override
+  public int jobsInFlight() {
+    return inFlight.inFlight();
   }
 
   /** The port the TCP bridge listens on, or -1 when it is off. */

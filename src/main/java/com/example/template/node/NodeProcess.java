@@ -1,10 +1,12 @@
 package com.example.template.node;
 
-import static com.example.template.node.Blocking.await;
+import static com.example.template.runtime.Blocking.await;
 
-import com.example.template.cluster.ChildAgent;
+import com.example.template.child.ChildAgent;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
+import com.example.template.runtime.ExitCodes;
+import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package com.example.template.node;
 
+import com.example.template.lifecycle.Phase;
+import com.example.template.lifecycle.ServingState;
 import io.vertx.core.Context;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,19 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a node is doing now, shared by its verticles: its lifecycle phase (which the readiness
- * check and the drain read) and the counters the supervisor reports.
+ * check and the drain read) and the counters the supervisor reports. The HTTP verticles see it
+ * as a {@link ServingState}; only the node moves the phase.
  */
-public final class NodeState {
-
-  /** The lifecycle of a node. It only ever moves forward. */
-  public enum Phase {
-    /** Deploying: not ready for traffic. */
-    STARTING,
-    /** Listening and every job consumer registered: ready for traffic. */
-    READY,
-    /** Finishing what it has, telling keep-alive clients to leave: not ready. */
-    DRAINING
-  }
+public final class NodeState implements ServingState {
 
   private volatile Phase phase = Phase.STARTING;
   private volatile int httpPort = -1;
@@ -28,14 +21,17 @@ public final class NodeState {
   private final LongAdder requests = new LongAdder();
   private final List<Context> eventLoops = new CopyOnWriteArrayList<>();
 
+  @Override
   public Phase phase() {
     return phase;
   }
 
+  @Override
   public boolean ready() {
     return phase == Phase.READY;
   }
 
+  @Override
   public boolean draining() {
     return phase == Phase.DRAINING;
   }
@@ -55,15 +51,12 @@ public final class NodeState {
     return httpPort;
   }
 
+  @Override
   public void httpPort(int port) {
     httpPort = port;
   }
 
-  /**
-   * Counts a new HTTP connection, unless the node already has {@code max} open: then it returns
-   * false and the caller closes the connection. A counted connection is uncounted with
-   * {@link #connectionClosed()}; the drain waits for the count to reach 0.
-   */
+  @Override
   public boolean connectionOpened(int max) {
     while (true) {
       int open = openConnections.get();
@@ -76,6 +69,7 @@ public final class NodeState {
     }
   }
 
+  @Override
   public void connectionClosed() {
     openConnections.decrementAndGet();
   }
@@ -84,7 +78,7 @@ public final class NodeState {
     return openConnections.get();
   }
 
-  /** Records the event loop of an HTTP verticle, so a liveness probe can visit each of them. */
+  @Override
   public void addEventLoop(Context context) {
     eventLoops.add(context);
   }
@@ -94,6 +88,7 @@ public final class NodeState {
     return List.copyOf(eventLoops);
   }
 
+  @Override
   public void countRequest() {
     requests.increment();
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.template.bridge.BridgeVerticle;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

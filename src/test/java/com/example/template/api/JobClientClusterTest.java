@@ -2,7 +2,7 @@ package com.example.template.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import com.example.template.support.InJvmCluster;
 import io.vertx.core.Future;

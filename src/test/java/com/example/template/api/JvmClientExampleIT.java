@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigLoader;
 import com.example.template.node.Node;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
+import com.example.template.support.Commands;
+import com.example.template.support.Commands.Result;
 import com.example.template.support.JarProcess;
 import com.example.template.support.TestNodes;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +45,8 @@ class JvmClientExampleIT {
 
       Result run = runExample(home, conf.encode());
 
-      assertThat(run.exitCode).as(run.toString()).isZero();
-      assertThat(run.stdout).as(run.toString())
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(String.join("\n", run.stdout())).as(run.toString())
           .contains("joined the cluster as ")
           .doesNotContain(ClusterIdentity.load(identityDir).name())
           .containsPattern("work\\.busy \\{\"ms\":200\\} -> \\{\"ms\":200,.*\"node\":\"example-it-node\"")
@@ -64,8 +62,8 @@ class JvmClientExampleIT {
   void withoutAnIdentityTheExampleSaysWhatToSetAndExits2() throws Exception {
     Result run = runExample(JarProcess.appHome(), "{}");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
-    assertThat(run.stderr).as(run.toString()).startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(String.join("\n", run.stderr())).as(run.toString()).startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
   }
 
   private static Result runExample(Path home, String conf) throws Exception {
@@ -75,25 +73,6 @@ class JvmClientExampleIT {
         "-cp", JarProcess.appJar().toString(),
         "examples/jvm-client/JobClientExample.java",
         conf);
-    Process process = new ProcessBuilder(command).directory(home.toFile()).start();
-    process.getOutputStream().close();
-    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("the example did not finish in 120 s: " + String.join(" ", command));
-    }
-    return new Result(process.exitValue(), stdout.join(), stderr.join());
-  }
-
-  private static String read(InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private record Result(int exitCode, String stdout, String stderr) {
+    return Commands.run(command, home, Duration.ofSeconds(120));
   }
 }

@@ -2,7 +2,7 @@ package com.example.template.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.template.node.ExitCodes;
+import com.example.template.runtime.ExitCodes;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package com.example.template.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.example.template.node.ExitCodes;
+import com.example.template.runtime.ExitCodes;
 import com.example.template.support.JarProcess;
 import com.example.template.support.ListeningSockets;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +70,7 @@ class ClusteredNodeIT {
         .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-off-loopback").toString()))
         .encode();
     try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {
-      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(1);
+      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(ExitCodes.USAGE);
       assertThat(launcher.stderr()).singleElement().asString()
           .startsWith("error: a clustered node needs a private identity: set cluster.identityDir");
     }

@@ -3,7 +3,7 @@ package com.example.template.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.config.AppConfig;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.support.InJvmCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package com.example.template.support;
 
 import com.example.template.config.AppConfig;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Future;
 import java.io.IOException;

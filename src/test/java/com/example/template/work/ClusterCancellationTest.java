@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.template.api.JobApi;
 import com.example.template.api.JobClient;
 import com.example.template.node.Node;
-import com.example.template.node.VertxFactory;
+import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import com.example.template.support.InJvmCluster;
 import com.example.template.support.Conditions;

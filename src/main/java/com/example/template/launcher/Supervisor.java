@@ -1,0 +1,231 @@
+package com.example.template.launcher;
+
+import com.example.template.config.AppConfig;
+import com.example.template.control.ControlAddresses;
+import com.example.template.control.LauncherHandoff;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster manager's brain, running in the launcher: it keeps one child running in each slot.
+ * It forks the children, marks them online, restarts those that die (as {@link RestartPolicy}
+ * says: backoff, crash-loop limit) and stops them; {@link Health} watches them at every
+ * heartbeat, and {@link Rollout} replaces them without downtime. All of their state lives on
+ * this verticle's event loop, so none of it needs a lock.
+ */
+final class Supervisor extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+
+  private final String launcherId;
+  private final AppConfig.Supervisor settings;
+  private final RestartPolicy policy;
+  private final long drainTimeoutMs;
+  private final Function<String, List<String>> childArgs;
+  private final PrintStream out;
+  private final List<Slot> slots = new ArrayList<>();
+  private LauncherHandoff handoff;
+  private boolean stopping;
+  private ChildOrders orders;
+  private Rollout rollout;
+
+  /**
+   * @param processes how many children to run
+   * @param childArgs the command line that starts a child of the given name ({@link JvmCommand})
+   * @param out where children's output goes
+   */
+  Supervisor(String launcherId, AppConfig config, int processes, Function<String, List<String>> childArgs,
+      PrintStream out) {
+    this.launcherId = launcherId;
+    this.settings = config.supervisor();
+    this.policy = new RestartPolicy(settings.restartBackoffMs(), settings.maxBackoffMs(), settings.crashLoopLimit());
+    // A drained child exits within its close window plus its grace; past that (and a margin for
+    // leaving the cluster) it is killed.
+    this.drainTimeoutMs = config.drain().closeWindowMs() + config.drain().graceMs() + 5_000;
+    this.childArgs = childArgs;
+    this.out = out;
+    for (int id = 1; id <= processes; id++) {
+      slots.add(new Slot(id));
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    orders = new ChildOrders(vertx, launcherId, drainTimeoutMs);
+    rollout = new Rollout(slots, this::spawn, orders, () -> stopping);
+    Health health = new Health(settings, orders, rollout::replace, () -> stopping);
+    return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
+        .completion()
+        .onSuccess(v -> {
+          for (Slot slot : slots) {
+            if (slot.current != null) {
+              watch(slot, slot.current);
+            }
+          }
+          vertx.setPeriodic(settings.heartbeatIntervalMs(), timer -> health.heartbeat(slots));
+        });
+  }
+
+  // ---- starting and restarting ----
+
+  /**
+   * Forks the first child of every slot. The launcher calls it as soon as it is a cluster member,
+   * before its Vert.x is ready: the children's JVMs boot meanwhile and join a cluster that already
+   * has a master (members that all start at once spend seconds electing one). They keep reporting
+   * ready until the launcher listens.
+   *
+   * @param handoff what every child, now and later, reads on its stdin before it joins
+   */
+  void forkAll(LauncherHandoff handoff) {
+    this.handoff = handoff;
+    slots.forEach(slot -> slot.current = fork(slot));
+  }
+
+  private Slot.Child spawn(Slot slot) {
+    Slot.Child child = fork(slot);
+    if (child != null) {
+      watch(slot, child);
+    }
+    return child;
+  }
+
+  private Slot.Child fork(Slot slot) {
+    String name = slot.nextName();
+    slot.state = Slot.State.STARTING;
+    try {
+      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), handoff, out);
+      LOG.info("{} started, pid {}", name, process.pid());
+      return new Slot.Child(process);
+    } catch (IOException e) {
+      // Cannot fork at all (no java binary?): no restart will fix that.
+      slot.state = Slot.State.ERRORED;
+      slot.lastError = "cannot start a JVM: " + e.getMessage();
+      LOG.error("{}: {}", name, slot.lastError);
+      return null;
+    }
+  }
+
+  // On the supervisor's event loop: restart the child when it dies, kill it if it is never ready.
+  private void watch(Slot slot, Slot.Child child) {
+    ChildProcess process = child.process;
+    process.onExit().thenAccept(code -> context.runOnContext(v -> exited(slot, child, code)));
+    vertx.setTimer(settings.readyTimeoutMs(), t -> {
+      if (!child.isReady() && process.alive()) {
+        LOG.warn("{} not ready after {} ms: killing it", process.name(), settings.readyTimeoutMs());
+        process.kill();
+      }
+    });
+  }
+
+  private void childReady(Message<JsonObject> message) {
+    String name = message.body().getString("name");
+    message.reply(new JsonObject().put("ok", true));
+    if (message.body().getBoolean("starting", false)) {
+      return; // a greeting: the round trip has opened the connections both ways, nothing more
+    }
+    for (Slot slot : slots) {
+      Slot.Child child = slot.find(name);
+      if (child != null && child.node == null) {
+        child.node = message.body().getString("node");
+        // Online once the launcher reaches the child as well: heartbeats count misses from then
+        // on, and the launcher's first TLS handshake with a cold child took seconds under load
+        // here, long enough for five missed heartbeats and a kill.
+        orders.ping(child, settings.readyTimeoutMs()).onSuccess(stats -> online(slot, child));
+      }
+    }
+  }
+
+  private void online(Slot slot, Slot.Child child) {
+    if (child.isReady() || !child.process.alive()) {
+      return;
+    }
+    child.readyAt = System.currentTimeMillis();
+    LOG.info("{} online (pid {}, {} ms after start)", child.process.name(), child.process.pid(),
+        child.readyAt - child.process.startedAt());
+    if (child == slot.current && !stopping) {
+      slot.state = Slot.State.ONLINE;
+    }
+    // Last: a reload waiting on this promise goes on to drain the old child at once.
+    child.ready.tryComplete();
+  }
+
+  private void exited(Slot slot, Slot.Child child, int code) {
+    child.ready.tryFail(child.process.name() + " " + child.process.reason(code));
+    if (child == slot.incoming) {
+      slot.incoming = null;
+      return; // the reload that started it reports the failure
+    }
+    if (child != slot.current || child.retiring || stopping) {
+      return;
+    }
+    boolean ranWell = child.isReady()
+        && System.currentTimeMillis() - child.process.startedAt() >= settings.minUptimeMs();
+    slot.failedStarts = ranWell ? 0 : slot.failedStarts + 1;
+    slot.lastError = (child.isReady() ? "crashed: " : "failed to start: ") + child.process.reason(code);
+    LOG.warn("{} {}", child.process.name(), slot.lastError);
+    if (policy.givesUp(slot.failedStarts)) {
+      slot.state = Slot.State.ERRORED;
+      slot.current = null;
+      LOG.error("slot {} errored after {} failed starts in a row; the other children keep serving. Last: {}",
+          slot.id, slot.failedStarts, slot.lastError);
+      return;
+    }
+    long delay = policy.delayMs(slot.failedStarts);
+    slot.state = Slot.State.RESTARTING;
+    slot.restarts++;
+    LOG.info("restarting slot {} in {} ms", slot.id, delay);
+    vertx.setTimer(Math.max(1, delay), t -> {
+      if (!stopping && slot.state == Slot.State.RESTARTING) {
+        slot.current = spawn(slot);
+      }
+    });
+  }
+
+  /**
+   * Replaces every child, one at a time, the replacement ready before the old one drains; fails
+   * (and stops) at the first replacement that fails.
+   */
+  Future<JsonArray> reload() {
+    return rollout.reload();
+  }
+
+  // ---- stop, and what list/show read ----
+
+  /** Drains every child at once and completes when all have exited. */
+  Future<Void> stopAll() {
+    stopping = true;
+    List<Future<Void>> exits = new ArrayList<>();
+    for (Slot slot : slots) {
+      slot.state = Slot.State.STOPPING;
+      for (Slot.Child child : new Slot.Child[] {slot.current, slot.incoming}) {
+        if (child != null) {
+          exits.add(orders.retire(child));
+        }
+      }
+    }
+    return Future.join(exits).onComplete(ar -> slots.forEach(slot -> slot.state = Slot.State.STOPPED)).mapEmpty();
+  }
+
+  /** The event loop all supervisor state lives on; callers from other threads go through it. */
+  Context eventLoop() {
+    return context;
+  }
+
+  /** Every slot as {@code list} shows it. */
+  JsonArray describe() {
+    JsonArray all = new JsonArray();
+    slots.forEach(slot -> all.add(slot.describe()));
+    return all;
+  }
+}

@@ -1,0 +1,93 @@
+package com.example.template.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copies of the built jar: one per build, never changed, deleted once nothing runs them. */
+class JarCopiesTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void oneCopyPerBuildNamedByItsContent() throws IOException {
+    Path built = build("first build");
+    JarCopies copies = new JarCopies(dir.resolve("jars"), built, null);
+
+    Path copy = copies.take();
+
+    assertThat(copy.getParent()).isEqualTo(dir.resolve("jars"));
+    assertThat(copy.getFileName().toString()).matches("app-[0-9a-f]{16}\\.jar");
+    assertThat(Files.mismatch(copy, built)).isEqualTo(-1L);
+    assertThat(Files.getLastModifiedTime(copy)).as("the build's time, by which bin/run.sh's copy is known")
+        .isEqualTo(Files.getLastModifiedTime(built));
+    assertThat(copies.take()).as("the same build: the same copy").isEqualTo(copy);
+    assertThat(new JarCopies(dir.resolve("jars"), built, null).take()).as("named by content").isEqualTo(copy);
+  }
+
+  @Test
+  void aNewBuildGetsANewCopyAndTheOldOneGoesOnceNothingHasItOpen() throws IOException {
+    Path built = build("first build");
+    JarCopies copies = new JarCopies(dir.resolve("jars"), built, null);
+    Path first = copies.take();
+
+    try (FileChannel running = FileChannel.open(first)) { // a child still runs the first build
+      rebuild(built, "second build");
+      Path second = copies.take();
+
+      assertThat(second).isNotEqualTo(first);
+      assertThat(Files.readString(second)).isEqualTo("second build");
+      assertThat(first).as("open by a process: kept").exists();
+      assertThat(Files.readString(first)).isEqualTo("first build");
+    }
+    copies.take();
+    assertThat(first).as("open by nobody: deleted at the next start").doesNotExist();
+  }
+
+  @Test
+  void withTheBuiltJarGoneTheLastCopyServes() throws IOException {
+    Path built = build("first build");
+    JarCopies copies = new JarCopies(dir.resolve("jars"), built, null);
+    Path first = copies.take();
+
+    Files.delete(built); // ./mvnw clean
+
+    assertThat(copies.take()).isEqualTo(first);
+  }
+
+  @Test
+  void aLauncherRunningFromTheCopyOfTheCurrentBuildGivesItsChildrenThatCopy() throws IOException {
+    Path built = build("first build");
+    Path jars = Files.createDirectories(dir.resolve("jars"));
+    // bin/run.sh's copy: another name scheme would do, as long as size and time are the build's.
+    Path running = Files.copy(built, jars.resolve("app-0123456789abcdef.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+
+    Path copy = new JarCopies(jars, built, running).take();
+
+    assertThat(copy).isEqualTo(running);
+    try (var files = Files.list(jars)) {
+      assertThat(files).containsExactly(running);
+    }
+  }
+
+  private Path build(String content) throws IOException {
+    Path built = Files.createDirectories(dir.resolve("target")).resolve("app.jar");
+    Files.writeString(built, content);
+    Files.setLastModifiedTime(built, FileTime.from(Instant.parse("2026-01-01T10:00:00Z")));
+    return built;
+  }
+
+  private static void rebuild(Path built, String content) throws IOException {
+    Files.writeString(built, content);
+    Files.setLastModifiedTime(built, FileTime.from(Instant.parse("2026-01-01T11:00:00Z")));
+  }
+}

@@ -1,0 +1,71 @@
+package com.example.template.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.template.config.AppConfig;
+import com.example.template.config.ConfigException;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The Hazelcast files in conf/ load, and say what the docs say they say. */
+class ClusterConfigFilesTest {
+
+  private static final AppConfig.Cluster LOOPBACK = new AppConfig.Cluster("unused", "test-cluster", "127.0.0.1", 0, null, false);
+
+  @Test
+  void theDefaultClusterJoinsOnLoopbackOverTcpWithoutWaiting() {
+    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster.xml"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
+    assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
+    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+  }
+
+  @Test
+  void everyClusterFileBindsOnlyClusterHostAndLogsNoClusterName() {
+    for (String file : new String[] {"conf/cluster.xml", "conf/cluster-hosts.xml", "conf/cluster-kubernetes.xml"}) {
+      Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file));
+      assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).as(file).isTrue();
+      assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).as(file).containsExactly("127.0.0.1");
+      assertThat(config.getProperty("hazelcast.socket.bind.any")).as(file).isEqualTo("false");
+      assertThat(config.getProperty("hazelcast.logging.details.enabled")).as(file).isEqualTo("false");
+    }
+  }
+
+  @Test
+  void theMultiHostVariantListsExplicitMembers() {
+    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"))
+        .getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().getMembers()).hasSize(3);
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void theKubernetesVariantDiscoversThroughTheKubernetesApi() {
+    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-kubernetes.xml"))
+        .getNetworkConfig().getJoin();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-name")).isEqualTo("vertx-template");
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void aMissingOrBrokenClusterFileIsAClearConfigError() throws Exception {
+    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/nope.xml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read the cluster file");
+    Path broken = Files.createTempFile("cluster", ".xml");
+    Files.writeString(broken, "<hazelcast><network><join>");
+    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, broken))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not a valid Hazelcast config");
+  }
+}
