@@ -46,8 +46,20 @@ final class Health {
       }
       measure(child);
       orders.ping(child, settings.heartbeatIntervalMs())
-          .onSuccess(stats -> child.missedHeartbeats = 0)
-          .onFailure(e -> missedHeartbeat(slot, child));
+          .onSuccess(stats -> {
+            child.answered = true;
+            child.missedHeartbeats = 0;
+          })
+          .onFailure(e -> {
+            // A child that has not answered yet may only be waiting for the launcher's connection
+            // to it to open: its misses count once it has had as long as the misses themselves
+            // allow (5 s by default), so a cold handshake gets 10 s in all before a kill, and a
+            // child blocked from its first moment is still replaced.
+            long grace = settings.heartbeatIntervalMs() * settings.heartbeatMisses();
+            if (child.answered || System.currentTimeMillis() - child.readyAt >= grace) {
+              missedHeartbeat(slot, child);
+            }
+          });
       long limit = settings.maxMemoryMb() * 1024 * 1024;
       if (limit > 0 && child.rssBytes > limit && !slot.replacing && !stopping.getAsBoolean()) {
         LOG.warn("{} uses {} MB, over the {} MB limit: replacing it", child.process.name(),

@@ -29,6 +29,8 @@ final class Slot {
     /** Set when the supervisor stops this child on purpose: its exit is then no crash. */
     boolean retiring;
     long readyAt;
+    /** Whether it has answered a ping: until then a miss may be the launcher's connection still opening. */
+    boolean answered;
     int missedHeartbeats;
     JsonObject stats = new JsonObject();
     long rssBytes;

@@ -138,10 +138,13 @@ final class Supervisor extends VerticleBase {
       Slot.Child child = slot.find(name);
       if (child != null && child.node == null) {
         child.node = message.body().getString("node");
-        // Online once the launcher reaches the child as well: heartbeats count misses from then
-        // on, and the launcher's first TLS handshake with a cold child took seconds under load
-        // here, long enough for five missed heartbeats and a kill.
-        orders.ping(child, settings.readyTimeoutMs()).onSuccess(stats -> online(slot, child));
+        // Online at once: the child serves HTTP from now on, and a reload drains the old child as
+        // soon as this promise completes. The launcher's own connection to the child may still be
+        // opening (its first TLS handshake with a cold child took seconds under load here), so the
+        // first ping waits for it and heartbeats count no miss before the child has answered once
+        // (Health). Waiting for that ping before calling the child online cost 1 to 2 s a child.
+        online(slot, child);
+        orders.ping(child, settings.readyTimeoutMs()).onSuccess(stats -> child.answered = true);
       }
     }
   }
