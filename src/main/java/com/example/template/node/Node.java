@@ -20,6 +20,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class Node implements SupervisedNode {
   private String cancellationsDeployment;
   private String workerDeployment;
   private String httpDeployment;
+  private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private BridgeVerticle bridge;
   private String bridgeDeployment;
   private Future<Void> drained;
@@ -98,7 +100,11 @@ public final class Node implements SupervisedNode {
     Future<String> cancelsUp = vertx.deployVerticle(cancellations);
     Future<String> workersUp = vertx.deployVerticle(
         () -> new JobWorkerVerticle(jobs, name, nodeId, cancellations), workerOptions);
-    Future<String> httpUp = vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
+    Future<String> httpUp = vertx.deployVerticle(() -> {
+          HttpVerticle http = new HttpVerticle(config, jobClient, inFlight, state);
+          httpVerticles.add(http);
+          return http;
+        },
         new DeploymentOptions().setInstances(httpInstances));
     return Future.all(cancelsUp, workersUp, httpUp)
         .compose(deployed -> {
@@ -117,11 +123,13 @@ public final class Node implements SupervisedNode {
   }
 
   /**
-   * Drains the node: no longer ready; the TCP bridge (when on) takes no new connections and
-   * closes each open one once its jobs answered; every HTTP response says {@code Connection: close} so
-   * keep-alive clients leave after their answer; once they have (or the close window passed) the
-   * HTTP servers stop taking connections and finish in-flight requests within the grace period;
-   * then the workers stop after their current job. Calling it again returns the same future.
+   * Drains the node: no longer ready; the HTTP listener closes (new connections go to the other
+   * children sharing the port, or are refused) while the connections already accepted are served,
+   * every response saying {@code Connection: close} so keep-alive clients leave after their answer;
+   * the TCP bridge (when on) takes no new connections and closes each open one once its jobs
+   * answered; once the HTTP clients have left (or the close window passed) the HTTP servers close
+   * what is left and finish in-flight requests within the grace period; then the workers stop
+   * after their current job. Calling it again returns the same future.
    */
   public synchronized Future<Void> drain() {
     if (drained == null) {
@@ -131,6 +139,7 @@ public final class Node implements SupervisedNode {
       // to an event loop, and a caller that closes Vert.x after the drain would then wait for a
       // completion sent to an event loop that is gone.
       drained = Future.<Void>succeededFuture()
+          .compose(v -> Future.all(httpVerticles.stream().map(HttpVerticle::stopAccepting).toList()))
           .compose(v -> undeploy(bridgeDeployment))
           .compose(v -> connectionsClosed(config.drain().closeWindowMs()))
           .compose(v -> undeploy(httpDeployment))
