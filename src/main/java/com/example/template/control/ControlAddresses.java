@@ -8,7 +8,7 @@ package com.example.template.control;
 public final class ControlAddresses {
 
   /** Prefix of every control address; the bridge refuses anything under it. */
-  public static final String PREFIX = "supervisor.";
+  private static final String PREFIX = "supervisor.";
 
   private ControlAddresses() {
   }
