@@ -105,7 +105,7 @@ public final class Launcher {
     CompletableFuture<String> forked = new CompletableFuture<>();
     Vertx vertx;
     try {
-      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, address -> {
+      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, config.management(), address -> {
         supervisor.forkAll(new LauncherHandoff(identity, address));
         forked.complete(address);
       }));

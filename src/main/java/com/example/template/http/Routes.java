@@ -4,6 +4,7 @@ import com.example.template.api.Job;
 import com.example.template.api.JobClient;
 import com.example.template.api.Jobs;
 import com.example.template.config.AppConfig;
+import com.example.template.metrics.JobOutcomes;
 import com.example.template.node.NodeState;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Vertx;
@@ -25,7 +26,7 @@ public final class Routes {
   public static Router create(Vertx vertx, AppConfig config, JobClient jobClient, InFlightLimit inFlight,
       NodeState state) {
     Router router = Router.router(vertx);
-    JobRoutes jobs = new JobRoutes(jobClient, inFlight);
+    JobRoutes jobs = new JobRoutes(jobClient, inFlight, JobOutcomes.of(vertx));
 
     router.route().handler(ctx -> lifecycle(ctx, state));
     router.get("/hello").handler(Routes::hello);
