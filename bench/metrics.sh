@@ -2,9 +2,10 @@
 # What metrics cost, each figure beside its baseline from the same run:
 #   1. /hello req/s with metrics on (the default config) beside metrics off
 #      (management.enabled false): both JVMs up at once, wrk -t2 -c64 against each in turn, ABBA
-#      order over ROUNDS; the median of the per-round ratios (target: >= 0.95x);
+#      order over ROUNDS; the median of the per-round ratios (target: >= 0.95x), and the server's
+#      CPU time per request (from /proc/PID/stat), which other tenants of the cores disturb less;
 #   2. the time of one scrape of a 2-child launcher's merged /metrics, after some /hello traffic
-#      (median and worst of SCRAPES scrapes, target: < 50 ms).
+#      and 10 scrapes of warm-up (median and worst of SCRAPES scrapes, target: < 50 ms).
 #
 # Environment (defaults in brackets): ROUNDS [6], DURATION [10] seconds per wrk run, SCRAPES [20],
 # BENCH_JAR [target/app.jar], BASE_PORT [18480] (it uses BASE_PORT to BASE_PORT+3).
@@ -52,27 +53,47 @@ await_ok() {
   exit 1
 }
 
-rps() { wrk -t2 -c64 -d"${DURATION}s" "http://127.0.0.1:$1/hello" | awk '/Requests\/sec/ {print $2}'; }
+# rps PORT PID: one wrk run; prints its req/s and the server's CPU microseconds per request
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rps() {
+  local before after out
+  before=$(cpu_ticks "$2")
+  out=$(wrk -t2 -c64 -d"${DURATION}s" "http://127.0.0.1:$1/hello")
+  after=$(cpu_ticks "$2")
+  local requests
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(awk -v t=$((after - before)) -v hz="$ticks" -v n="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 on_port=$BASE_PORT
 off_port=$((BASE_PORT + 1))
 start on '{"http":{"port":'"$on_port"'},"management":{"port":0}}' -instances 0
+on_pid=${PIDS[-1]}
 start off '{"http":{"port":'"$off_port"'},"management":{"enabled":false}}' -instances 0
+off_pid=${PIDS[-1]}
 await_ok "http://127.0.0.1:$on_port/hello"
 await_ok "http://127.0.0.1:$off_port/hello"
 wrk -t2 -c64 -d5s "http://127.0.0.1:$on_port/hello" > /dev/null
 wrk -t2 -c64 -d5s "http://127.0.0.1:$off_port/hello" > /dev/null
 
-ratios=()
+ratios=() on_cpu=() off_cpu=()
 for r in $(seq 1 "$ROUNDS"); do
-  if ((r % 4 == 1 || r % 4 == 0)); then on=$(rps "$on_port"); off=$(rps "$off_port")
-  else off=$(rps "$off_port"); on=$(rps "$on_port"); fi
+  if ((r % 4 == 1 || r % 4 == 0)); then
+    read -r on on_us < <(rps "$on_port" "$on_pid"); read -r off off_us < <(rps "$off_port" "$off_pid")
+  else
+    read -r off off_us < <(rps "$off_port" "$off_pid"); read -r on on_us < <(rps "$on_port" "$on_pid")
+  fi
+  on_cpu+=("$on_us")
+  off_cpu+=("$off_us")
   ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
   ratios+=("$ratio")
-  echo "round $r: metrics on $on req/s, off $off req/s, ratio $ratio"
+  echo "round $r: metrics on $on req/s (${on_cpu[-1]} us CPU/req), off $off req/s (${off_cpu[-1]} us CPU/req), ratio $ratio"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-echo "/hello with metrics on: ${median}x of metrics off (median of $ROUNDS rounds; target >= 0.95x)"
+echo "/hello with metrics on: $(printf '%s\n' "${ratios[@]}" | median)x of metrics off (median of $ROUNDS rounds; target >= 0.95x)"
+echo "server CPU per request, median: on $(printf '%s\n' "${on_cpu[@]}" | median) us, off $(printf '%s\n' "${off_cpu[@]}" | median) us"
 for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 
 launcher_http=$((BASE_PORT + 2))
@@ -84,6 +105,7 @@ for _ in $(seq 1 900); do
 done
 await_ok "http://127.0.0.1:$launcher_metrics/metrics"
 wrk -t2 -c16 -d3s "http://127.0.0.1:$launcher_http/hello" > /dev/null
+for _ in $(seq 1 10); do curl -s -o /dev/null "http://127.0.0.1:$launcher_metrics/metrics"; done # warm-up, as Prometheus' steady scrapes are
 times=()
 for _ in $(seq 1 "$SCRAPES"); do
   times+=("$(curl -s -o "$work/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$launcher_metrics/metrics")")
