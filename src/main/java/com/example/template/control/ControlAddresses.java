@@ -15,7 +15,8 @@ public final class ControlAddresses {
 
   /**
    * Where a launcher's children report that they are ready: {@code {"name", "node", "pid",
-   * "httpPort"}}; and, earlier, greet it with {@code {"name", "starting": true}}.
+   * "httpPort", "managementPort"}} (-1: no metrics); and, earlier, greet it with
+   * {@code {"name", "starting": true}}.
    */
   public static String ready(String launcherId) {
     return PREFIX + launcherId + ".ready";

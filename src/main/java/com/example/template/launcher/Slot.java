@@ -26,6 +26,8 @@ final class Slot {
     final Promise<Void> ready = Promise.promise();
     /** The name its node answers with ({@code app-1.1@<launcher id>}); known once it is ready. */
     String node;
+    /** Where its {@code /metrics} listens, from its ready report; -1 for nowhere. */
+    int managementPort = -1;
     /** Set when the supervisor stops this child on purpose: its exit is then no crash. */
     boolean retiring;
     long readyAt;

@@ -3,6 +3,7 @@ package com.example.template.launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.control.ControlAddresses;
 import com.example.template.control.LauncherHandoff;
+import com.example.template.metrics.MergedMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -138,6 +139,7 @@ final class Supervisor extends VerticleBase {
       Slot.Child child = slot.find(name);
       if (child != null && child.node == null) {
         child.node = message.body().getString("node");
+        child.managementPort = message.body().getInteger("managementPort", -1);
         // Online at once: the child serves HTTP from now on, and a reload drains the old child as
         // soon as this promise completes. The launcher's own connection to the child may still be
         // opening (its first TLS handshake with a cold child took seconds under load here), so the
@@ -223,6 +225,22 @@ final class Supervisor extends VerticleBase {
   /** The event loop all supervisor state lives on; callers from other threads go through it. */
   Context eventLoop() {
     return context;
+  }
+
+  /**
+   * The management listeners of the children online now, one per slot at most: a child starting,
+   * restarting, draining or replaced has none here, so the merged {@code /metrics} leaves it out.
+   */
+  List<MergedMetrics.Target> metricsTargets(String host) {
+    List<MergedMetrics.Target> targets = new ArrayList<>();
+    for (Slot slot : slots) {
+      Slot.Child child = slot.current;
+      if (slot.state == Slot.State.ONLINE && child != null && child.isReady() && !child.retiring
+          && child.process.alive() && child.managementPort > 0) {
+        targets.add(new MergedMetrics.Target(child.process.name(), host, child.managementPort));
+      }
+    }
+    return targets;
   }
 
   /** Every slot as {@code list} shows it. */

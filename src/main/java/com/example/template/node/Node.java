@@ -10,6 +10,9 @@ import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
 import com.example.template.lifecycle.Phase;
 import com.example.template.runtime.VertxFactory;
+import com.example.template.metrics.EventLoopProbe;
+import com.example.template.metrics.ManagementVerticle;
+import com.example.template.metrics.Meters;
 import com.example.template.work.InFlightLimit;
 import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
@@ -51,6 +54,9 @@ public final class Node implements SupervisedNode {
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private BridgeVerticle bridge;
   private String bridgeDeployment;
+  private ManagementVerticle management;
+  private String managementDeployment;
+  private String probeDeployment;
   private Future<Void> drained;
 
   private Node(Vertx vertx, AppConfig config, String name, ClusterNodes nodes) {
@@ -113,6 +119,7 @@ public final class Node implements SupervisedNode {
           httpDeployment = deployed.resultAt(2);
           return deployBridge();
         })
+        .compose(v -> deployMetrics())
         .map(v -> {
           state.markReady();
           LOG.info("node {} ready: http {}:{}, {} HTTP instance(s){}, {} worker(s), transport {}",
@@ -145,6 +152,8 @@ public final class Node implements SupervisedNode {
           .compose(v -> undeploy(httpDeployment))
           .compose(v -> undeploy(workerDeployment))
           .compose(v -> undeploy(cancellationsDeployment))
+          .compose(v -> undeploy(probeDeployment))
+          .compose(v -> undeploy(managementDeployment))
           .onComplete(ar -> LOG.info("node {} drained", name));
     }
     return drained;
@@ -158,6 +167,30 @@ public final class Node implements SupervisedNode {
     bridge = new BridgeVerticle(config, inFlight);
     return vertx.deployVerticle(bridge).map(id -> {
       bridgeDeployment = id;
+      return null;
+    });
+  }
+
+  /**
+   * The management listener and the event-loop probe, when this Vert.x has metrics
+   * ({@code management.enabled}, and built by {@link VertxFactory}).
+   */
+  private Future<Void> deployMetrics() {
+    Meters meters = Meters.of(vertx);
+    if (meters == null) {
+      return Future.succeededFuture();
+    }
+    AppConfig.Management settings = config.management();
+    management = ManagementVerticle.forNode(settings.host(), settings.port(), meters);
+    Future<String> probeUp = vertx.deployVerticle(new EventLoopProbe(state::eventLoops, meters.registry()));
+    // Named here: the bind error does not say which listener failed.
+    Future<String> managementUp = vertx.deployVerticle(management).recover(e -> Future.failedFuture(
+        "cannot listen on " + settings.host() + ":" + settings.port() + " (management): "
+            + (String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage())));
+    return Future.all(probeUp, managementUp).map(deployed -> {
+      probeDeployment = deployed.resultAt(0);
+      managementDeployment = deployed.resultAt(1);
+      LOG.info("node {} metrics: http://{}:{}{}", name, settings.host(), management.port(), ManagementVerticle.PATH);
       return null;
     });
   }
@@ -220,6 +253,12 @@ public final class Node implements SupervisedNode {
   @Override
   public int jobsInFlight() {
     return inFlight.inFlight();
+  }
+
+  /** The port the management listener ({@code /metrics}) listens on, or -1 when there is none. */
+  @Override
+  public int managementPort() {
+    return managementDeployment == null ? -1 : management.port();
   }
 
   /** The port the TCP bridge listens on, or -1 when it is off. */
