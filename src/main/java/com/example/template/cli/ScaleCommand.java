@@ -38,7 +38,8 @@ final class ScaleCommand extends ControlVerb {
       case "-" -> request.put("by", -n);
       default -> request.put("to", n);
     }
-    System.out.println("scaling to " + count + ": new children count once ready, removed ones drain first...");
+    System.out.println("scaling " + (request.containsKey("to") ? "to " : "by ") + count
+        + ": new children count once ready, removed ones drain first...");
     JsonObject answer = client.call(request);
     if (failed(answer)) {
       return errorCode(answer);

@@ -146,9 +146,12 @@ final class Slot {
     return null;
   }
 
-  /** Whether this slot is the one an operator means by {@code idOrName}: its id, or its child's name or node name. */
+  /**
+   * Whether this slot is the one an operator means by {@code idOrName}: its id ({@code 1}), its own
+   * name ({@code app-1}, whichever child runs in it), or its child's name ({@code app-1.2}) or node name.
+   */
   boolean isCalled(String idOrName) {
-    if (idOrName.equals(Integer.toString(id))) {
+    if (idOrName.equals(Integer.toString(id)) || idOrName.equals("app-" + id)) {
       return true;
     }
     return current != null && (idOrName.equals(current.process.name()) || idOrName.equals(current.node));

@@ -117,6 +117,8 @@ class VerbsIT {
     load = SteadyLoad.start(vertx, cluster.httpPort, "/hello", 8, Duration.ofSeconds(240));
     Conditions.await("the load to flow", Duration.ofSeconds(10), () -> load.succeeded() > 100);
     long second = cluster.child(2).getLong("pid");
+    Conditions.await("a request rate for each child", Duration.ofSeconds(10),
+        () -> cluster.child(1).getDouble("reqPerSec") > 0 && cluster.child(2).getDouble("reqPerSec") > 0);
 
     ClusterFixture.Verb restart = cluster.verb("restart", "app-2.1");
 
@@ -134,11 +136,13 @@ class VerbsIT {
   void showByIdAndByNameAgreeAndSayWhatHappened() {
     ClusterFixture.Verb byName = cluster.verb("show", "app-2.2", "--json");
     ClusterFixture.Verb byId = cluster.verb("show", "2", "--json");
+    ClusterFixture.Verb bySlot = cluster.verb("show", "app-2", "--json");
 
     assertThat(byName.exitCode()).isZero();
     JsonObject named = new JsonObject(String.join("\n", byName.stdout()));
     JsonObject numbered = new JsonObject(String.join("\n", byId.stdout()));
-    assertThat(numbered.getLong("pid")).isEqualTo(named.getLong("pid")).isEqualTo(cluster.child(2).getLong("pid"));
+    assertThat(numbered.getLong("pid")).isEqualTo(named.getLong("pid")).isEqualTo(cluster.child(2).getLong("pid"))
+        .isEqualTo(new JsonObject(String.join("\n", bySlot.stdout())).getLong("pid"));
     assertThat(named.getJsonObject("lastExit").getString("child")).isEqualTo("app-2.1");
     assertThat(named.getJsonObject("lastExit").getInteger("code")).isZero();
     assertThat(named.getJsonArray("replacements").getJsonObject(0).getString("reason")).isEqualTo("restart");
