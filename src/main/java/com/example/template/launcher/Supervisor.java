@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,9 @@ final class Supervisor extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
+  /** How many children {@code scale} may run per core: past a few per core they only take turns on it. */
+  private static final int MAX_PER_CORE = 4;
+
   private final String launcherId;
   private final AppConfig.Supervisor settings;
   private final RestartPolicy policy;
@@ -36,6 +40,8 @@ final class Supervisor extends VerticleBase {
   private final Function<String, List<String>> childArgs;
   private final PrintStream out;
   private final List<Slot> slots = new ArrayList<>();
+  private final long startedAt = System.currentTimeMillis();
+  private final int maxProcesses;
   private LauncherHandoff handoff;
   private boolean stopping;
   private ChildOrders orders;
@@ -57,15 +63,17 @@ final class Supervisor extends VerticleBase {
     this.childArgs = childArgs;
     this.out = out;
     for (int id = 1; id <= processes; id++) {
-      slots.add(new Slot(id));
+      slots.add(new Slot(id, 0));
     }
+    this.maxProcesses = Math.max(processes, MAX_PER_CORE * Runtime.getRuntime().availableProcessors());
   }
 
   @Override
   public Future<?> start() {
     orders = new ChildOrders(vertx, launcherId, drainTimeoutMs);
-    rollout = new Rollout(slots, this::spawn, orders, () -> stopping);
-    Health health = new Health(settings, orders, rollout::replace, () -> stopping);
+    rollout = new Rollout(slots, this::spawn, orders, () -> stopping, maxProcesses);
+    String overTheLimit = "over the memory limit (" + settings.maxMemoryMb() + " MB)";
+    Health health = new Health(settings, orders, slot -> rollout.replace(slot, overTheLimit), () -> stopping);
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
@@ -105,9 +113,10 @@ final class Supervisor extends VerticleBase {
     String name = slot.nextName();
     slot.state = Slot.State.STARTING;
     try {
-      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), handoff, out);
+      List<String> command = childArgs.apply(name);
+      ChildProcess process = ChildProcess.start(name, command, handoff, out);
       LOG.info("{} started, pid {}", name, process.pid());
-      return new Slot.Child(process);
+      return new Slot.Child(process, command);
     } catch (IOException e) {
       // Cannot fork at all (no java binary?): no restart will fix that.
       slot.state = Slot.State.ERRORED;
@@ -156,6 +165,7 @@ final class Supervisor extends VerticleBase {
       return;
     }
     child.readyAt = System.currentTimeMillis();
+    child.measure(); // list shows its memory and CPU from now on, not after the first heartbeat
     LOG.info("{} online (pid {}, {} ms after start)", child.process.name(), child.process.pid(),
         child.readyAt - child.process.startedAt());
     if (child == slot.current && !stopping) {
@@ -167,6 +177,7 @@ final class Supervisor extends VerticleBase {
 
   private void exited(Slot slot, Slot.Child child, int code) {
     child.ready.tryFail(child.process.name() + " " + child.process.reason(code));
+    slot.exited(child, code);
     if (child == slot.incoming) {
       slot.incoming = null;
       return; // the reload that started it reports the failure
@@ -179,6 +190,7 @@ final class Supervisor extends VerticleBase {
     slot.failedStarts = ranWell ? 0 : slot.failedStarts + 1;
     slot.lastError = (child.isReady() ? "crashed: " : "failed to start: ") + child.process.reason(code);
     LOG.warn("{} {}", child.process.name(), slot.lastError);
+    slot.replaced(child.process.name(), child.killedBecause != null ? child.killedBecause : slot.lastError);
     if (policy.givesUp(slot.failedStarts)) {
       slot.state = Slot.State.ERRORED;
       slot.current = null;
@@ -197,12 +209,28 @@ final class Supervisor extends VerticleBase {
     });
   }
 
+  // ---- what the operator changes: reload, restart, scale ----
+
   /**
-   * Replaces every child, one at a time, the replacement ready before the old one drains; fails
-   * (and stops) at the first replacement that fails.
+   * Replaces one child, or every child one at a time, each replacement ready before the old one
+   * drains; fails (and stops) at the first replacement that fails. Runs after the changes asked
+   * for before it.
+   *
+   * @param idOrName a slot id or a child's name; null for every child
+   * @param why what the slot's history says: {@code reload}, {@code restart}
+   * @throws OperatorMistake when no child is called so
    */
-  Future<JsonArray> reload() {
-    return rollout.reload();
+  Future<JsonArray> replace(String idOrName, String why) {
+    return rollout.replaceEach(idOrName == null ? null : List.of(slot(idOrName)), why);
+  }
+
+  /**
+   * Runs {@code target(current count)} children: new ones each ready before they count, or the
+   * newest drained and removed; the others are not touched. Runs after the changes asked for
+   * before it, and computes the target then.
+   */
+  Future<JsonObject> scale(IntUnaryOperator target) {
+    return rollout.scale(target);
   }
 
   // ---- stop, and what list/show read ----
@@ -243,10 +271,35 @@ final class Supervisor extends VerticleBase {
     return targets;
   }
 
-  /** Every slot as {@code list} shows it. */
-  JsonArray describe() {
-    JsonArray all = new JsonArray();
-    slots.forEach(slot -> all.add(slot.describe()));
-    return all;
+  /** The launcher and every slot, as {@code list} shows them. */
+  JsonObject describe() {
+    JsonArray children = new JsonArray();
+    slots.forEach(slot -> children.add(slot.describe()));
+    JsonObject launcher = new JsonObject()
+        .put("pid", ProcessHandle.current().pid())
+        .put("id", launcherId)
+        .put("startedAt", startedAt)
+        .put("processes", slots.size());
+    return new JsonObject().put("launcher", launcher).put("children", children);
+  }
+
+  /**
+   * One slot in detail, as {@code show} shows it.
+   *
+   * @throws OperatorMistake when no child is called so
+   */
+  JsonObject details(String idOrName) {
+    return slot(idOrName).details();
+  }
+
+  private Slot slot(String idOrName) {
+    for (Slot slot : slots) {
+      if (slot.isCalled(idOrName)) {
+        return slot;
+      }
+    }
+    throw new OperatorMistake("no child " + idOrName + "; there are " + String.join(", ", slots.stream()
+        .map(slot -> slot.current == null ? Integer.toString(slot.id) : slot.id + " (" + slot.current.process.name() + ")")
+        .toList()));
   }
 }
