@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link JobApi#nodeAddress}), remembers which node holds each job in flight, and when a node
  * leaves, fails those jobs at once: a job in {@link JobApi#REPEATABLE} is sent to another node
  * (up to {@code maxAttempts} in all, within the original deadline), any other job fails with
- * {@link JobApi#OUTCOME_UNKNOWN}. Nodes without workers (the launcher, a draining node) answer
+ * {@link JobApi#OUTCOME_UNKNOWN}. A node cut off by the network is dropped only once the
+ * failure detector gives up on it (seconds): so a repeatable job its node has not answered
+ * within {@code attemptTimeoutMs} goes to another node as well, the first answer wins, and the
+ * node that was slow rather than cut off runs the job twice (which repeatable allows). Nodes without workers (the launcher, a draining node) answer
  * {@code NO_HANDLERS} and are skipped.
  *
  * <p>Knowing which node holds a job also lets a caller that goes away cancel it there, instead of
@@ -43,6 +46,7 @@ public final class JobClient {
   private final ClusterNodes nodes;
   private final long timeoutMs;
   private final int maxAttempts;
+  private final long attemptTimeoutMs;
   private final AtomicInteger next = new AtomicInteger();
   private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
   private final Map<String, Set<Promise<?>>> inFlight = new ConcurrentHashMap<>();
@@ -62,12 +66,23 @@ public final class JobClient {
    * @param maxAttempts how many nodes a repeatable job may be tried on
    */
   public JobClient(Vertx vertx, ClusterNodes nodes, long timeoutMs, int maxAttempts) {
+    this(vertx, nodes, timeoutMs, maxAttempts, 0);
+  }
+
+  /**
+   * @param attemptTimeoutMs how long a node may hold a repeatable job without answering before
+   *     the job is sent to another node as well (the first answer wins); 0 = only when it leaves
+   */
+  public JobClient(Vertx vertx, ClusterNodes nodes, long timeoutMs, int maxAttempts, long attemptTimeoutMs) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.timeoutMs = timeoutMs;
     this.maxAttempts = maxAttempts;
+    this.attemptTimeoutMs = attemptTimeoutMs;
     if (nodes != null) {
       nodes.onLeft(this::nodeLeft);
+      // A member cut off and dropped comes back, with the same id, when the split cluster merges.
+      nodes.onJoined(departed::remove);
     }
   }
 
@@ -104,33 +119,78 @@ public final class JobClient {
       call.cancelAddress = JobApi.cancelAddress(null);
       return send(call.address, call);
     }
-    return attempt(call, 1, Set.of());
+    attempt(call);
+    return call.result.future();
   }
 
-  private Future<Message<JsonObject>> attempt(Call call, int attempt, Set<String> lost) {
-    List<String> order = rotation(lost);
-    return tryNodes(call, order, 0).recover(failure -> {
-      if (!(failure instanceof NodeLost nodeLost)) {
-        return Future.failedFuture(failure);
+  // Sends the job to the next node in turn (skipping nodes without workers). Several attempts
+  // of one repeatable job may be out at once: the first answer wins.
+  private void attempt(Call call) {
+    synchronized (call) {
+      call.attempts++;
+      call.pending++;
+    }
+    tryNodes(call, rotation(call.passed), 0).onComplete(ar -> attemptEnded(call, ar));
+  }
+
+  private void attemptEnded(Call call, io.vertx.core.AsyncResult<Message<JsonObject>> ar) {
+    if (ar.succeeded()) {
+      call.result.tryComplete(ar.result());
+      return;
+    }
+    Throwable failure = ar.cause();
+    boolean repeatable = JobApi.REPEATABLE.contains(call.address);
+    synchronized (call) {
+      call.pending--;
+      if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && (reply.failureCode() != JobApi.OVERLOADED || call.pending == 0)) {
+        call.result.tryFail(failure); // a node's answer is as final as a success; a full node's is not while another may answer
+        return;
       }
-      Set<String> stillLost = new java.util.HashSet<>(lost);
-      stillLost.add(nodeLost.nodeId);
-      boolean timeLeft = System.currentTimeMillis() < call.deadline;
-      boolean repeatable = JobApi.REPEATABLE.contains(call.address);
-      if (call.abandoned) {
-        return Future.failedFuture(cancelled());
+      if (failure instanceof NodeLost nodeLost) {
+        call.passed.add(nodeLost.nodeId);
+        if (call.abandoned) {
+          call.result.tryFail(cancelled());
+          return;
+        }
+        if (call.pending > 0) {
+          return; // another attempt, sent when this node fell silent, is still out
+        }
+        if (repeatable && mayTryAgain(call)) {
+          LOG.info("{} lost with node {}: trying another node (attempt {} of {})",
+              call.address, nodeLost.nodeId, call.attempts + 1, maxAttempts);
+          retries.increment();
+          attempt(call);
+          return;
+        }
+        failure = repeatable
+            ? new ReplyException(ReplyFailure.TIMEOUT, "no node finished the job in time")
+            : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, JobApi.OUTCOME_UNKNOWN,
+                "the node running the job was lost; it may or may not have run");
       }
-      if (repeatable && attempt < maxAttempts && timeLeft) {
-        LOG.info("{} lost with node {}: trying another node (attempt {} of {})",
-            call.address, nodeLost.nodeId, attempt + 1, maxAttempts);
-        retries.increment();
-        return attempt(call, attempt + 1, stillLost);
+      if (call.pending == 0) {
+        call.result.tryFail(failure);
       }
-      return Future.failedFuture(repeatable
-          ? new ReplyException(ReplyFailure.TIMEOUT, "no node finished the job in time")
-          : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, JobApi.OUTCOME_UNKNOWN,
-              "the node running the job was lost; it may or may not have run"));
-    });
+    }
+  }
+
+  // A node holds a repeatable job past the attempt deadline: it may be cut off, which the cluster
+  // notices only seconds later, or just slow. Either way another node gets the job as well.
+  private void unanswered(Call call, String node) {
+    synchronized (call) {
+      if (call.result.future().isComplete() || call.abandoned || !mayTryAgain(call)) {
+        return;
+      }
+      call.passed.add(node);
+      LOG.info("{} unanswered by node {} after {} ms: sending it to another node as well (attempt {} of {})",
+          call.address, node, attemptTimeoutMs, call.attempts + 1, maxAttempts);
+      retries.increment();
+      attempt(call);
+    }
+  }
+
+  private boolean mayTryAgain(Call call) {
+    return call.attempts < maxAttempts && System.currentTimeMillis() < call.deadline;
   }
 
   private Future<Message<JsonObject>> tryNodes(Call call, List<String> order, int index) {
@@ -155,6 +215,10 @@ public final class JobClient {
       inFlight.remove(node);
       result.tryFail(new NodeLost(node));
       return result.future();
+    }
+    if (attemptTimeoutMs > 0 && JobApi.REPEATABLE.contains(call.address)) {
+      long timer = vertx.setTimer(attemptTimeoutMs, t -> unanswered(call, node));
+      result.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
     call.cancelAddress = JobApi.cancelAddress(node);
     send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {
@@ -235,6 +299,11 @@ public final class JobClient {
     final long deadline;
     volatile String cancelAddress; // of the node it was last sent to
     volatile boolean abandoned;
+    final Promise<Message<JsonObject>> result = Promise.promise();
+    // Nodes this job left: lost, or silent past the attempt deadline. The rest under the Call's lock.
+    final Set<String> passed = ConcurrentHashMap.newKeySet();
+    int attempts;
+    int pending;
 
     Call(String address, JsonObject body, String requestId, String jobId, long deadline) {
       this.address = address;

@@ -54,7 +54,8 @@ public final class Node {
     this.name = name;
     this.nodes = nodes;
     this.inFlight = new InFlightLimit(config.jobs().maxInFlight());
-    this.jobClient = new JobClient(vertx, nodes, config.jobs().timeoutMs(), config.jobs().maxAttempts());
+    this.jobClient = new JobClient(vertx, nodes, config.jobs().timeoutMs(), config.jobs().maxAttempts(),
+        config.jobs().attemptTimeoutMs());
   }
 
   /**
