@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * leaves, fails those jobs at once: a job in {@link JobApi#REPEATABLE} is sent to another node
  * (up to {@code maxAttempts} in all, within the original deadline), any other job fails with
  * {@link JobApi#OUTCOME_UNKNOWN}. A node cut off by the network is dropped only once the
- * failure detector gives up on it (seconds): so a repeatable job its node has not answered
- * within {@code attemptTimeoutMs} goes to another node as well, the first answer wins, and the
- * node that was slow rather than cut off runs the job twice (which repeatable allows). Nodes without workers (the launcher, a draining node) answer
+ * failure detector gives up on it (seconds): so while a node holds a repeatable job unanswered,
+ * the client asks it every {@code attemptTimeoutMs} whether it is still there, and when it does
+ * not answer that within {@code attemptTimeoutMs} either, the job goes to another node as well;
+ * the first answer wins. A node that answers is slow, not gone, and keeps the job alone; one that
+ * stalls entirely (its event loops blocked) may run the job twice, which repeatable allows. Nodes without workers (the launcher, a draining node) answer
  * {@code NO_HANDLERS} and are skipped.
  *
  * <p>Knowing which node holds a job also lets a caller that goes away cancel it there, instead of
@@ -70,8 +72,9 @@ public final class JobClient {
   }
 
   /**
-   * @param attemptTimeoutMs how long a node may hold a repeatable job without answering before
-   *     the job is sent to another node as well (the first answer wins); 0 = only when it leaves
+   * @param attemptTimeoutMs how often a node that holds a repeatable job unanswered is asked
+   *     whether it is still there, and how long it has to answer before the job is sent to another
+   *     node as well (the first answer wins); 0 = only when the node leaves
    */
   public JobClient(Vertx vertx, ClusterNodes nodes, long timeoutMs, int maxAttempts, long attemptTimeoutMs) {
     this.vertx = vertx;
@@ -174,16 +177,34 @@ public final class JobClient {
     }
   }
 
-  // A node holds a repeatable job past the attempt deadline: it may be cut off, which the cluster
-  // notices only seconds later, or just slow. Either way another node gets the job as well.
+  // Every attemptTimeoutMs while the node holds the job unanswered, asks it whether it is still
+  // there (its cancel address answers on an event loop, whatever its workers do). A node that is
+  // slow keeps the job; one that does not answer within attemptTimeoutMs more may be cut off, which
+  // the cluster notices only seconds later: another node gets the job as well.
+  private void watch(Call call, String node, Future<?> attempt, long[] timer) {
+    timer[0] = vertx.setTimer(attemptTimeoutMs, t -> vertx.eventBus()
+        .request(JobApi.cancelAddress(node), new JsonObject().put("probe", true),
+            new DeliveryOptions().setSendTimeout(attemptTimeoutMs))
+        .onComplete(alive -> {
+          if (attempt.isComplete()) {
+            return;
+          }
+          if (alive.succeeded()) {
+            watch(call, node, attempt, timer);
+          } else {
+            unanswered(call, node);
+          }
+        }));
+  }
+
   private void unanswered(Call call, String node) {
     synchronized (call) {
       if (call.result.future().isComplete() || call.abandoned || !mayTryAgain(call)) {
         return;
       }
       call.passed.add(node);
-      LOG.info("{} unanswered by node {} after {} ms: sending it to another node as well (attempt {} of {})",
-          call.address, node, attemptTimeoutMs, call.attempts + 1, maxAttempts);
+      LOG.info("{}: node {} holds it and does not answer: sending it to another node as well (attempt {} of {})",
+          call.address, node, call.attempts + 1, maxAttempts);
       retries.increment();
       attempt(call);
     }
@@ -217,8 +238,9 @@ public final class JobClient {
       return result.future();
     }
     if (attemptTimeoutMs > 0 && JobApi.REPEATABLE.contains(call.address)) {
-      long timer = vertx.setTimer(attemptTimeoutMs, t -> unanswered(call, node));
-      result.future().onComplete(ar -> vertx.cancelTimer(timer));
+      long[] timer = {-1};
+      result.future().onComplete(ar -> vertx.cancelTimer(timer[0]));
+      watch(call, node, result.future(), timer);
     }
     call.cancelAddress = JobApi.cancelAddress(node);
     send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {

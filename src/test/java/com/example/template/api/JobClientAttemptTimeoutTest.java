@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Two clustered Vert.x instances in this JVM: node B takes the job and stays silent, as a host
  * cut off by the network does until the failure detector drops it (seconds later), while B stays
- * a member here. A repeatable job is sent to A as well once B misses the attempt deadline; a job
+ * a member here. A repeatable job is sent to A as well once B neither answers it nor, asked
+ * after the attempt deadline, says it is there; a slow B that says so keeps the job alone; a job
  * that is not safe to repeat stays with B.
  */
 @ExtendWith(VertxExtension.class)
@@ -65,6 +66,27 @@ class JobClientAttemptTimeoutTest {
           assertThat(reply.body().getString("ranOn")).isEqualTo("A");
           assertThat(ranOnA).hasValue(1);
           assertThat(tookMs).isGreaterThanOrEqualTo(ATTEMPT_TIMEOUT_MS).isLessThan(timeoutMs / 3);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aSlowNodeThatSaysItIsThereKeepsTheJobAlone(VertxTestContext ctx) {
+    AtomicInteger ranOnA = answerOn(a, BusyJob.ADDRESS, "A");
+    String slowNode = JobApi.nodeAddress(BusyJob.ADDRESS, b.nodes().self());
+    await(b.vertx().eventBus().<JsonObject>consumer(JobApi.cancelAddress(b.nodes().self()),
+        probe -> probe.reply(new JsonObject())).completion());
+    await(b.vertx().eventBus().<JsonObject>consumer(slowNode, message -> {
+      long answerInMs = message.body().containsKey("probe") ? 1 : 4 * ATTEMPT_TIMEOUT_MS;
+      b.vertx().setTimer(answerInMs, t -> message.reply(new JsonObject().put("ranOn", "B")));
+    }).completion());
+    await(visibleFromA(JobApi.cancelAddress(b.nodes().self()), 500));
+    await(visibleFromA(slowNode, 500));
+
+    client(30_000).request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), "rid-3")
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.body().getString("ranOn")).isEqualTo("B");
+          assertThat(ranOnA).as("jobs sent to A as well").hasValue(0);
           ctx.completeNow();
         })));
   }
