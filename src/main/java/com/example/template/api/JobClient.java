@@ -62,6 +62,13 @@ public final class JobClient {
         }
       }));
 
+  // Nodes that answered NO_HANDLERS (a launcher, a draining node), and when: tried last for a
+  // while. Vert.x caches the registrations of an address only while it has some, so each send to
+  // one of these asks Hazelcast again, and while a host is cut off, that question hung until the
+  // cluster dropped the host (seconds) whenever the host owned the address's partition.
+  private static final long WITHOUT_WORKERS_MS = 30_000;
+  private final Map<String, Long> withoutWorkers = new ConcurrentHashMap<>();
+
   /**
    * @param nodes the cluster's members, or null for a Vert.x that is not clustered
    * @param timeoutMs how long a job may take, retries included
@@ -221,6 +228,7 @@ public final class JobClient {
     String node = order.get(index);
     return onNode(node, call).recover(failure -> {
       if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        withoutWorkers.put(node, System.currentTimeMillis());
         return tryNodes(call, order, index + 1);
       }
       return Future.failedFuture(failure);
@@ -300,11 +308,17 @@ public final class JobClient {
     int start = Math.floorMod(next.getAndIncrement(), members.size());
     List<String> order = new ArrayList<>(members.subList(start, members.size()));
     order.addAll(members.subList(0, start));
+    long now = System.currentTimeMillis();
+    withoutWorkers.values().removeIf(since -> now - since > WITHOUT_WORKERS_MS);
+    List<String> last = order.stream().filter(withoutWorkers::containsKey).toList();
+    order.removeAll(last);
+    order.addAll(last);
     return order;
   }
 
   private void nodeLeft(String nodeId) {
     departed.add(nodeId);
+    withoutWorkers.remove(nodeId);
     Set<Promise<?>> held = inFlight.remove(nodeId);
     if (held != null && !held.isEmpty()) {
       LOG.warn("node {} left with {} job(s) in flight", nodeId, held.size());
