@@ -63,10 +63,13 @@ public final class JobClient {
       }));
 
   // Nodes that answered NO_HANDLERS (a launcher, a draining node), and when: tried last for a
-  // while. Vert.x caches the registrations of an address only while it has some, so each send to
-  // one of these asks Hazelcast again, and while a host is cut off, that question hung until the
-  // cluster dropped the host (seconds) whenever the host owned the address's partition.
-  private static final long WITHOUT_WORKERS_MS = 30_000;
+  // few seconds. Vert.x caches the registrations of an address only while it has some, so each
+  // send to one of these asks Hazelcast again, and while a host is cut off, that question hung
+  // until the cluster dropped the host (seconds) whenever the host owned the address's
+  // partition. Only a few seconds: a node that merges back after a split, or is still starting,
+  // answers NO_HANDLERS until its workers' registrations are back (with 30 s here, jobs reached
+  // a merged host 30 s late).
+  private static final long WITHOUT_WORKERS_MS = 5_000;
   private final Map<String, Long> withoutWorkers = new ConcurrentHashMap<>();
 
   /**
