@@ -15,14 +15,15 @@
 #   host 3 killed outright (kill -9 of every process in its namespace): the same, then host 3's
 #     launcher started again and the time until it is back in, jobs flowing
 #
-#   bench/hosts.sh              the whole run (about 3 minutes)
-#   bench/hosts.sh check        what SeveralHostsIT runs: no round trips, no kill; exits 1 naming
-#                               the first check that failed
+#   bench/hosts.sh              the whole run (about 5 minutes on 2 busy cores)
+#   bench/hosts.sh check        what SeveralHostsIT runs: no round trips, no kill; exits 1 saying
+#                               what failed
 #
-# Environment: KEEP (set: keep the logs), SUBNET [10.0.0] (a private /24, hosts .11 .12 .13; pick another if it is in use
-# here), WAIT [120] seconds for each bounded wait, NO_HEARTBEAT_S / HEARTBEAT_S (override
-# conf/cluster-hosts.xml's failure detector, to compare settings), ATTEMPT_TIMEOUT_MS (overrides
-# jobs.attemptTimeoutMs).
+# Environment: SUBNET [10.0.0] (the hosts' /24, .11 .12 .13; it exists only inside the namespaces
+# and their bridge, so it never meets this machine's own networks), WAIT [120] seconds for each
+# bounded wait, NO_HEARTBEAT_S / HEARTBEAT_S (override conf/cluster-hosts.xml's failure detector,
+# to compare settings), ATTEMPT_TIMEOUT_MS (overrides jobs.attemptTimeoutMs), KEEP (set: keep the
+# logs and print where).
 #
 # Linux, as root, with ip(8) and curl. Every namespace, the bridge and every process it starts
 # are removed on exit. This kernel may lack the netem queueing discipline: then no delay is added
