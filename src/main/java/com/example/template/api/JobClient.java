@@ -62,15 +62,20 @@ public final class JobClient {
         }
       }));
 
-  // Nodes that answered NO_HANDLERS (a launcher, a draining node), and when: tried last for a
-  // few seconds. Vert.x caches the registrations of an address only while it has some, so each
-  // send to one of these asks Hazelcast again, and while a host is cut off, that question hung
-  // until the cluster dropped the host (seconds) whenever the host owned the address's
-  // partition. Only a few seconds: a node that merges back after a split, or is still starting,
-  // answers NO_HANDLERS until its workers' registrations are back (with 30 s here, jobs reached
-  // a merged host 30 s late).
-  private static final long WITHOUT_WORKERS_MS = 5_000;
-  private final Map<String, Long> withoutWorkers = new ConcurrentHashMap<>();
+  // Nodes that answered NO_HANDLERS (a launcher, a draining node, one still starting), tried
+  // last. Vert.x caches the registrations of an address only while it has some, so each send to
+  // one of these asks Hazelcast again, and while a host is cut off, that question hung until the
+  // cluster dropped the host (seconds) whenever the host owned the address's partition. A node
+  // is tried last for 5 s after it refused; one that has refused for 15 s without running a job
+  // (a launcher) for 60 s, so it costs a look-up a minute. Not longer: a node that merges back
+  // after a split, or starts slowly, refuses until its workers' registrations are there (with
+  // 30 s for every node, jobs reached a merged host 30 s late).
+  private static final long REFUSED_RECENTLY_MS = 5_000;
+  private static final long REFUSING_FOR_MS = 15_000;
+  private static final long REFUSING_NODE_LAST_MS = 60_000;
+  private static final long FORGET_REFUSALS_MS = 600_000; // of nodes nobody asked for that long
+  // node id -> {first, last} refusal since it last ran a job
+  private final Map<String, long[]> withoutWorkers = new ConcurrentHashMap<>();
 
   /**
    * @param nodes the cluster's members, or null for a Vert.x that is not clustered
@@ -95,7 +100,10 @@ public final class JobClient {
     if (nodes != null) {
       nodes.onLeft(this::nodeLeft);
       // A member cut off and dropped comes back, with the same id, when the split cluster merges.
-      nodes.onJoined(departed::remove);
+      nodes.onJoined(nodeId -> {
+        departed.remove(nodeId);
+        withoutWorkers.remove(nodeId);
+      });
     }
   }
 
@@ -231,7 +239,8 @@ public final class JobClient {
     String node = order.get(index);
     return onNode(node, call).recover(failure -> {
       if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        withoutWorkers.put(node, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        withoutWorkers.compute(node, (n, refused) -> new long[] {refused == null ? now : refused[0], now});
         return tryNodes(call, order, index + 1);
       }
       return Future.failedFuture(failure);
@@ -256,6 +265,9 @@ public final class JobClient {
     call.cancelAddress = JobApi.cancelAddress(node);
     send(JobApi.nodeAddress(call.address, node), call).onComplete(ar -> {
       held.remove(result);
+      if (ar.succeeded() || ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        withoutWorkers.remove(node); // it runs jobs
+      }
       if (ar.succeeded()) {
         result.tryComplete(ar.result());
       } else {
@@ -312,8 +324,12 @@ public final class JobClient {
     List<String> order = new ArrayList<>(members.subList(start, members.size()));
     order.addAll(members.subList(0, start));
     long now = System.currentTimeMillis();
-    withoutWorkers.values().removeIf(since -> now - since > WITHOUT_WORKERS_MS);
-    List<String> last = order.stream().filter(withoutWorkers::containsKey).toList();
+    withoutWorkers.values().removeIf(refused -> now - refused[1] > FORGET_REFUSALS_MS);
+    List<String> last = order.stream().filter(node -> {
+      long[] refused = withoutWorkers.get(node);
+      return refused != null && (now - refused[1] <= REFUSED_RECENTLY_MS
+          || refused[1] - refused[0] >= REFUSING_FOR_MS && now - refused[1] <= REFUSING_NODE_LAST_MS);
+    }).toList();
     order.removeAll(last);
     order.addAll(last);
     return order;
