@@ -76,6 +76,11 @@ public final class JobClient {
   private static final long FORGET_REFUSALS_MS = 600_000; // of nodes nobody asked for that long
   // node id -> {first, last} refusal since it last ran a job
   private final Map<String, long[]> withoutWorkers = new ConcurrentHashMap<>();
+  // Nodes that have answered a job (run it, or refused its input): where a job sent again goes first.
+  private final Map<String, Boolean> ranJobs = new ConcurrentHashMap<>();
+  // Nodes that held a job without answering, nor a probe, and when: every job tries them last
+  // for a few seconds, until they answer one or leave.
+  private final Map<String, Long> silent = new ConcurrentHashMap<>();
 
   /**
    * @param nodes the cluster's members, or null for a Vert.x that is not clustered
@@ -147,11 +152,21 @@ public final class JobClient {
   // Sends the job to the next node in turn (skipping nodes without workers). Several attempts
   // of one repeatable job may be out at once: the first answer wins.
   private void attempt(Call call) {
+    int attempt;
     synchronized (call) {
-      call.attempts++;
+      attempt = ++call.attempts;
       call.pending++;
     }
-    tryNodes(call, rotation(call.passed), 0).onComplete(ar -> attemptEnded(call, ar));
+    List<String> order = rotation(call.passed);
+    if (attempt > 1) {
+      // A job sent again goes first to nodes that have answered jobs: the others may be
+      // launchers whose refusal hangs on the very host that went silent.
+      List<String> answering = order.stream()
+          .filter(node -> ranJobs.containsKey(node) && !silent.containsKey(node)).toList();
+      order.removeAll(answering);
+      order.addAll(0, answering);
+    }
+    tryNodes(call, order, 0).onComplete(ar -> attemptEnded(call, ar));
   }
 
   private void attemptEnded(Call call, io.vertx.core.AsyncResult<Message<JsonObject>> ar) {
@@ -221,6 +236,7 @@ public final class JobClient {
         return;
       }
       call.passed.add(node);
+      silent.put(node, System.currentTimeMillis());
       LOG.info("{}: node {} holds it and does not answer: sending it to another node as well (attempt {} of {})",
           call.address, node, call.attempts + 1, maxAttempts);
       retries.increment();
@@ -267,6 +283,8 @@ public final class JobClient {
       held.remove(result);
       if (ar.succeeded() || ar.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         withoutWorkers.remove(node); // it runs jobs
+        ranJobs.put(node, Boolean.TRUE);
+        silent.remove(node);
       }
       if (ar.succeeded()) {
         result.tryComplete(ar.result());
@@ -325,6 +343,7 @@ public final class JobClient {
     order.addAll(members.subList(0, start));
     long now = System.currentTimeMillis();
     withoutWorkers.values().removeIf(refused -> now - refused[1] > FORGET_REFUSALS_MS);
+    silent.values().removeIf(since -> now - since > REFUSED_RECENTLY_MS);
     List<String> last = order.stream().filter(node -> {
       long[] refused = withoutWorkers.get(node);
       return refused != null && (now - refused[1] <= REFUSED_RECENTLY_MS
@@ -332,12 +351,17 @@ public final class JobClient {
     }).toList();
     order.removeAll(last);
     order.addAll(last);
+    List<String> quiet = order.stream().filter(silent::containsKey).toList();
+    order.removeAll(quiet);
+    order.addAll(quiet);
     return order;
   }
 
   private void nodeLeft(String nodeId) {
     departed.add(nodeId);
     withoutWorkers.remove(nodeId);
+    ranJobs.remove(nodeId);
+    silent.remove(nodeId);
     Set<Promise<?>> held = inFlight.remove(nodeId);
     if (held != null && !held.isEmpty()) {
       LOG.warn("node {} left with {} job(s) in flight", nodeId, held.size());
