@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * the client asks it every {@code attemptTimeoutMs} whether it is still there, and when it does
  * not answer that within {@code attemptTimeoutMs} either, the job goes to another node as well;
  * the first answer wins. A node that answers is slow, not gone, and keeps the job alone; one that
- * stalls entirely (its event loops blocked) may run the job twice, which repeatable allows. Nodes without workers (the launcher, a draining node) answer
- * {@code NO_HANDLERS} and are skipped.
+ * stalls entirely (its event loops blocked) may run the job twice, which repeatable allows.
+ * Nodes without workers (the launcher, a draining node) answer {@code NO_HANDLERS} and are
+ * skipped, and tried last for a while; a job sent again goes first to nodes that have answered.
  *
  * <p>Knowing which node holds a job also lets a caller that goes away cancel it there, instead of
  * leaving it to fill a worker's queue for nobody.
