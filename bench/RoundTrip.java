@@ -1,8 +1,9 @@
 // Event-bus job round trips for bench/cluster.sh: one work.busy {"ms": 0} job at a time (latency),
 // then CONCURRENCY at a time for a few seconds (throughput), three ways:
 //   in-jvm                   a worker verticle in this JVM (the single node's offload hop)
-//   cluster CONF             a node of the running cluster that the config CONF (a file or inline
-//                            JSON, as for -conf) joins: cluster.identityDir, or cluster.insecure
+//   cluster CONF [NAME]      a node of the running cluster that the config CONF (a file or inline
+//                            JSON, as for -conf) joins: cluster.identityDir, or cluster.insecure;
+//                            with NAME, the first node whose name (a reply's "node") contains it
 //   bridge HOST PORT         the TCP bridge of a running node
 // Run from the application home:
 //   java @conf/jvm.options -cp target/app.jar bench/RoundTrip.java in-jvm
@@ -45,7 +46,7 @@ public class RoundTrip {
     String mode = args.length > 0 ? args[0] : "in-jvm";
     switch (mode) {
       case "in-jvm" -> inJvm();
-      case "cluster" -> cluster(args.length > 1 ? args[1] : null);
+      case "cluster" -> cluster(args.length > 1 ? args[1] : null, args.length > 2 ? args[2] : "");
       case "bridge" -> bridge(args[1], Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException("mode: in-jvm | cluster CONF | bridge HOST PORT");
     }
@@ -59,7 +60,7 @@ public class RoundTrip {
     measure("in-jvm", () -> vertx.eventBus().request(BusyJob.ADDRESS, new JsonObject().put("ms", 0)).mapEmpty());
   }
 
-  static void cluster(String conf) {
+  static void cluster(String conf, String name) {
     ConfigLoader loader = new ConfigLoader(Path.of("."));
     AppConfig config = loader.load(conf, Map.of(), new JsonObject());
     VertxFactory.Clustered member = VertxFactory.join(config.cluster(), loader).await();
@@ -71,15 +72,18 @@ public class RoundTrip {
         continue;
       }
       try {
-        vertx.eventBus().request(JobApi.nodeAddress(BusyJob.ADDRESS, node), new JsonObject().put("ms", 0)).await();
-        target = JobApi.nodeAddress(BusyJob.ADDRESS, node);
-        break;
+        JsonObject reply = vertx.eventBus().<JsonObject>request(JobApi.nodeAddress(BusyJob.ADDRESS, node),
+            new JsonObject().put("ms", 0)).await().body();
+        if (reply.getString("node", "").contains(name)) {
+          target = JobApi.nodeAddress(BusyJob.ADDRESS, node);
+          break;
+        }
       } catch (RuntimeException noWorkersThere) {
         // the launcher, or a node without workers
       }
     }
     if (target == null) {
-      throw new IllegalStateException("no node of the cluster runs " + BusyJob.ADDRESS);
+      throw new IllegalStateException("no node of the cluster named *" + name + "* runs " + BusyJob.ADDRESS);
     }
     String address = target;
     measure("cluster", () -> vertx.eventBus().request(address, new JsonObject().put("ms", 0)).mapEmpty());

@@ -17,4 +17,11 @@ public interface ClusterNodes {
 
   /** Calls the listener, on any thread, with the id of each member that leaves from now on. */
   void onLeft(Consumer<String> listener);
+
+  /**
+   * Calls the listener, on any thread, with the id of each member that joins from now on: a
+   * new node, or one that left and comes back when a split cluster merges again.
+   */
+  default void onJoined(Consumer<String> listener) {
+  }
 }

@@ -86,7 +86,8 @@ public final class JobApi {
    * The address where one node takes cancellations of the jobs it holds: {@code {"jobId": ...,
    * "deadline": epoch ms}}, sent without expecting a reply. A job with that {@link #HEADER_JOB_ID}
    * that has not started never runs ({@link #CANCELLED}); one that runs is asked to stop. Private
-   * to the cluster, like {@link #nodeAddress}: the bridge does not let frames reach it.
+   * to the cluster, like {@link #nodeAddress}: the bridge does not let frames reach it. A request
+   * {@code {"probe": true}} is answered at once with {@code {}}: the node is there.
    *
    * @param nodeId the node's cluster id, or null for a Vert.x that is not clustered
    */

@@ -45,8 +45,12 @@ public record AppConfig(
    * @param timeoutMs how long a caller waits for a job before it answers 504
    * @param maxBusyMs the largest {@code ms} a busy job accepts
    * @param maxAttempts how many nodes a repeatable job is tried on when the node running it is lost
+   * @param attemptTimeoutMs how often a node holding a repeatable job unanswered is asked whether
+   *     it is there, and how long it has to say so before the job goes to another node as well
+   *     (the first answer wins); 0 = only when the node leaves
    */
-  public record Jobs(int workers, int maxInFlight, long timeoutMs, long maxBusyMs, int maxAttempts) {
+  public record Jobs(int workers, int maxInFlight, long timeoutMs, long maxBusyMs, int maxAttempts,
+      long attemptTimeoutMs) {
   }
 
   /**
@@ -176,7 +180,8 @@ public record AppConfig(
             atLeast(jobs, "jobs.maxInFlight", 256, 1),
             atLeast(jobs, "jobs.timeoutMs", 30_000L, 1),
             atLeast(jobs, "jobs.maxBusyMs", 60_000L, 0),
-            atLeast(jobs, "jobs.maxAttempts", 3, 1)),
+            atLeast(jobs, "jobs.maxAttempts", 3, 1),
+            atLeast(jobs, "jobs.attemptTimeoutMs", 500L, 0)),
         new Drain(
             atLeast(drain, "drain.graceMs", 10_000L, 0),
             atLeast(drain, "drain.closeWindowMs", 1_000L, 0)),

@@ -65,7 +65,8 @@ public final class Node implements SupervisedNode {
     this.name = name;
     this.nodes = nodes;
     this.inFlight = new InFlightLimit(config.jobs().maxInFlight());
-    this.jobClient = new JobClient(vertx, nodes, config.jobs().timeoutMs(), config.jobs().maxAttempts());
+    this.jobClient = new JobClient(vertx, nodes, config.jobs().timeoutMs(), config.jobs().maxAttempts(),
+        config.jobs().attemptTimeoutMs());
   }
 
   /**

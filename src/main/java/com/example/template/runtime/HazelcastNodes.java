@@ -30,6 +30,23 @@ final class HazelcastNodes implements ClusterNodes {
   }
 
   @Override
+  public void onJoined(Consumer<String> listener) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        String nodeId = event.getMember().getAttribute(NODE_ID_ATTRIBUTE);
+        if (nodeId != null) {
+          listener.accept(nodeId);
+        }
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+      }
+    });
+  }
+
+  @Override
   public void onLeft(Consumer<String> listener) {
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override

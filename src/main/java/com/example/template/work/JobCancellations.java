@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A node's cancelled jobs: it takes cancellations on the node's {@link JobApi#cancelAddress}, and
- * the workers ask it, before each job and while it runs, whether its caller still wants it.
+ * the workers ask it, before each job and while it runs, whether its caller still wants it. The
+ * same address answers a {@code {"probe": true}} request at once: a caller whose job this node
+ * holds unanswered learns that the node is there, slow rather than cut off.
  *
  * <p>Without it an abandoned request kept its job: 300 requests closed after 0.5 s filled the
  * workers' queues, and the next real job waited 30 s for a 504. A cancellation usually arrives
@@ -45,6 +47,10 @@ public final class JobCancellations extends VerticleBase {
 
   private void onCancel(Message<JsonObject> message) {
     JsonObject body = message.body();
+    if (body != null && body.containsKey("probe")) {
+      message.reply(new JsonObject()); // a JobClient asks whether this node is still there
+      return;
+    }
     if (body != null && body.getValue("jobId") instanceof String jobId
         && body.getValue("deadline") instanceof Number deadline) {
       cancel(jobId, deadline.longValue());

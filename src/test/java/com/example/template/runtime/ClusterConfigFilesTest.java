@@ -41,11 +41,16 @@ class ClusterConfigFilesTest {
   }
 
   @Test
-  void theMultiHostVariantListsExplicitMembers() {
-    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"))
-        .getNetworkConfig().getJoin();
+  void theMultiHostVariantListsExplicitMembersAndDropsASilentHostWithinSeconds() {
+    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(join.getTcpIpConfig().getMembers()).hasSize(3);
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    // the figures docs/OPERATIONS.md measured with bench/hosts.sh
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("4");
+    assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
   }
 
   @Test
