@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, LogsCommand.class, IdentityCommand.class})
+        ReloadCommand.class, LogsCommand.class, IdentityCommand.class, MonitCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
   /** The folder of the run directory that holds the copies of the jar the processes run from. */
