@@ -52,6 +52,19 @@ class LogsAndMonitIT {
       }
       assertThat(monit.stdout().stream().map(line -> line.substring(0, 8)).distinct()).as("two refreshes").hasSize(2);
 
+      // On a terminal (script gives it a pseudo-terminal): the alternate screen, a row per child,
+      // the launcher's lines below, and the screen given back at the end.
+      Path conf = Files.writeString(cluster.runDir.resolve("monit-conf.json"), cluster.conf);
+      try (JarProcess dashboard = JarProcess.builder().name("monit-pty").env("HTTP_PORT", null)
+          .wrapper("sh", "-c", "exec script -qec \"$*\" /dev/null", "sh")
+          .args("monit", "--count", "2", "-conf", conf.toString()).start()) {
+        assertThat(dashboard.awaitExit(Duration.ofSeconds(60))).as(dashboard.output()).isZero();
+        String screen = String.join("\n", dashboard.stdout());
+        assertThat(screen).startsWith("\033[?1049h").endsWith("\033[?1049l")
+            .contains("app-1.1", "app-2.1", "latest launcher events", " online (pid ");
+        assertThat(screen.split("\033\\[H\033\\[2J", -1)).as("two refreshes").hasSize(3);
+      }
+
       try (JarProcess follower = JarProcess.builder().name("logs-f").env("HTTP_PORT", null)
           .args("logs", "-f", "-n", "0", "-conf", cluster.conf).start()) {
         assertThat(cluster.verb("stop").exitCode()).isZero();
