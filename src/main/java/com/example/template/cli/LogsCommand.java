@@ -74,7 +74,8 @@ final class LogsCommand implements Callable<Integer> {
       System.err.println("error: no log at " + log + " (no launcher has run with " + runDir + ", or no such child)");
       return ExitCodes.NO_LAUNCHER;
     }
-    List<String> all = Files.readAllLines(log).stream().filter(shown).toList();
+    // Leniently decoded: a JVM's crash report may carry bytes that are not UTF-8.
+    List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().filter(shown).toList();
     all.subList(Math.max(0, all.size() - Math.max(0, lines)), all.size()).forEach(System.out::println);
     System.out.flush();
     if (follow) {

@@ -118,14 +118,11 @@ final class MonitCommand extends ControlVerb {
           break;
         }
       }
-    } catch (ControlClient.NoLauncherException e) {
-      // The launcher stopped while we watched: say so once the screen is back.
+    } finally {
+      // Also when the launcher stopped while we watched: its error line comes on the screen given back.
       Runtime.getRuntime().removeShutdownHook(restore);
       restore.run();
-      throw e;
     }
-    Runtime.getRuntime().removeShutdownHook(restore);
-    restore.run();
     return ExitCodes.OK;
   }
 

@@ -6,13 +6,18 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -84,7 +89,7 @@ public final class LogFiles {
     rolling.setFileNamePattern(file + ".%i");
     rolling.setMinIndex(1);
     rolling.setMaxIndex(maxFiles(context));
-    SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+    SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SharedFileTrigger(appender);
     trigger.setContext(context);
     trigger.setMaxFileSize(maxFileSize(context));
     trigger.setCheckIncrement(SIZE_CHECK);
@@ -100,6 +105,52 @@ public final class LogFiles {
         root.detachAppender(c);
         c.stop();
       });
+    }
+  }
+
+  /**
+   * The size trigger, for a file two processes may share: during a reload the new child of a slot
+   * and the old one, draining, both write its file. When the other one rolls it, this one would go
+   * on writing into the renamed file, and the live file would get no more of its lines; so at
+   * each size check, a path that is no longer the file this appender writes is opened anew. (It
+   * also reopens once after this appender's own roll: the same new file, appended to.)
+   */
+  private static final class SharedFileTrigger extends SizeBasedTriggeringPolicy<ILoggingEvent> {
+    private final FileAppender<ILoggingEvent> appender;
+    private Object writing;
+    private long nextCheck;
+
+    SharedFileTrigger(FileAppender<ILoggingEvent> appender) {
+      this.appender = appender;
+    }
+
+    // Called under the appender's rolling lock, as a roll is.
+    @Override
+    public boolean isTriggeringEvent(File activeFile, ILoggingEvent event) {
+      long now = System.currentTimeMillis();
+      if (now >= nextCheck) {
+        nextCheck = now + SIZE_CHECK.getMilliseconds();
+        Object current = fileKey(activeFile);
+        if (writing == null) {
+          writing = current;
+        } else if (current != null && !current.equals(writing)) {
+          try {
+            appender.openFile(activeFile.getPath());
+            writing = current;
+          } catch (IOException e) {
+            addError("cannot reopen " + activeFile + ": " + e.getMessage(), e);
+          }
+        }
+      }
+      return super.isTriggeringEvent(activeFile, event);
+    }
+
+    private static Object fileKey(File file) {
+      try {
+        return Files.readAttributes(file.toPath(), BasicFileAttributes.class).fileKey();
+      } catch (IOException e) {
+        return null; // renamed by the other writer, not yet begun anew: look next time
+      }
     }
   }
 

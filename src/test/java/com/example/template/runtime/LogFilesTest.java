@@ -61,6 +61,35 @@ class LogFilesTest {
   }
 
   @Test
+  void aProcessWhoseSharedFileTheOtherRolledWritesToTheNewFile() {
+    // Two children of one slot during a reload: the old one rolls the file they share.
+    context.putProperty(LogFiles.MAX_FILE_SIZE, "2KB");
+    Path file = dir.resolve("app-1.log");
+    LogFiles.write(context, file, "[app-1.1] ", false);
+    LoggerContext other = newContext();
+    LogFiles.write(other, file, "[app-1.2] ", false);
+    Logger old = context.getLogger("test");
+    Logger replacement = other.getLogger("test");
+    replacement.info("first line of the replacement");
+    try {
+      AtomicInteger written = new AtomicInteger();
+      Conditions.await("the old child to roll the file", Duration.ofSeconds(30), () -> {
+        for (int i = 0; i < 10; i++) {
+          old.info("line {} of the old child, some fifty bytes long", written.getAndIncrement());
+        }
+        return Files.exists(file.resolveSibling("app-1.log.1"));
+      });
+      AtomicInteger later = new AtomicInteger();
+      Conditions.await("the replacement's lines in the new file", Duration.ofSeconds(10), () -> {
+        replacement.info("replacement line {}", later.getAndIncrement());
+        return lines(file).stream().anyMatch(line -> line.startsWith("[app-1.2] ") && line.contains("replacement line"));
+      });
+    } finally {
+      other.stop();
+    }
+  }
+
+  @Test
   void theConsoleKeepsItsLinesOnlyWhenAsked() {
     ConsoleAppender<ILoggingEvent> console = console();
     LogFiles.write(context, dir.resolve("launcher.log"), "", true);
