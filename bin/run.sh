@@ -6,7 +6,7 @@
 #   bin/run.sh -processes 0 -instances 1    a supervised cluster, one JVM per core
 #
 # Only what starts processes builds: running (no verb), 'start' and 'reload'. The verbs that talk
-# to a running launcher (list, show, logs, stop, monit) never build and run the jar already built,
+# to a running launcher (list, show, logs, stop, monit, restart, scale) never build and run the jar already built,
 # so they work while the sources do not compile.
 #
 # A JVM runs from a copy of the jar (run/jars/app-<sha-256>.jar, one per build, never changed), so
@@ -27,7 +27,7 @@ readonly EXIT_BUILD_FAILED=4
 
 # What builds: running (no verb), start and reload. What records the class-data archive: running.
 case "${1:-}" in
-  list|show|logs|stop|monit|-h|--help|-V|--version) builds=false runs=false ;;
+  list|show|logs|stop|monit|restart|scale|-h|--help|-V|--version) builds=false runs=false ;;
   start|reload) builds=true runs=false ;;
   *) builds=true runs=true ;;
 esac

@@ -38,16 +38,17 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
       Map.entry("config", Set.of()),
       Map.entry("lifecycle", Set.of()),
+      Map.entry("metrics", Set.of("config")),
       Map.entry("security", Set.of("config")),
       Map.entry("api", Set.of("config")),
       Map.entry("control", Set.of("config", "security")),
-      Map.entry("runtime", Set.of("api", "config", "security")),
+      Map.entry("runtime", Set.of("api", "config", "metrics", "security")),
       Map.entry("work", Set.of("api", "config")),
-      Map.entry("http", Set.of("api", "config", "lifecycle", "work")),
+      Map.entry("http", Set.of("api", "config", "lifecycle", "metrics", "work")),
       Map.entry("bridge", Set.of("api", "config", "work")),
       Map.entry("child", Set.of("control", "lifecycle")),
-      Map.entry("node", Set.of("api", "bridge", "child", "config", "http", "lifecycle", "runtime", "work")),
-      Map.entry("launcher", Set.of("config", "control", "runtime", "security")),
+      Map.entry("node", Set.of("api", "bridge", "child", "config", "http", "lifecycle", "metrics", "runtime", "work")),
+      Map.entry("launcher", Set.of("config", "control", "metrics", "runtime", "security")),
       Map.entry("cli", Set.of("child", "config", "control", "launcher", "node", "runtime", "security")));
 
   private static final JavaClasses CLASSES = new ClassFileImporter()

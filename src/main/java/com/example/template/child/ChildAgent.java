@@ -126,7 +126,8 @@ public final class ChildAgent {
         .put("name", name)
         .put("node", node.name())
         .put("pid", ProcessHandle.current().pid())
-        .put("httpPort", node.httpPort());
+        .put("httpPort", node.httpPort())
+        .put("managementPort", node.managementPort());
     vertx.eventBus().request(ControlAddresses.ready(launcherId), ready, new DeliveryOptions().setSendTimeout(2_000))
         .onFailure(e -> {
           if (node.phase() != Phase.DRAINING) {

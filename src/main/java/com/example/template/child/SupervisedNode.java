@@ -5,7 +5,7 @@ import io.vertx.core.Context;
 import java.util.List;
 
 /**
- * What the {@link ChildAgent} needs of the node it reports on: its name and port for the ready
+ * What the {@link ChildAgent} needs of the node it reports on: its name and ports for the ready
  * report, its event loops for the heartbeat's probe, and the figures of its stats. The node
  * implements it; the agent knows nothing else of the node.
  */
@@ -16,6 +16,9 @@ public interface SupervisedNode {
 
   /** The port the HTTP server listens on. */
   int httpPort();
+
+  /** The port of its management listener ({@code /metrics}), which the launcher scrapes; -1 when off. */
+  int managementPort();
 
   Phase phase();
 

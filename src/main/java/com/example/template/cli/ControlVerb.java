@@ -47,6 +47,14 @@ abstract class ControlVerb implements Callable<Integer> {
     return new ConfigLoader(home).runDir(conf);
   }
 
+  /**
+   * The exit code for the launcher's error answer: a usage error when the operator asked for what
+   * cannot be (an unknown child, a scale out of bounds), else a failure.
+   */
+  static int errorCode(JsonObject answer) {
+    return answer.getBoolean("usage", false) ? ExitCodes.USAGE : ExitCodes.FAILED;
+  }
+
   /** Prints the launcher's error, if it answered with one; returns whether it did. */
   static boolean failed(JsonObject answer) {
     if (answer.containsKey("error")) {

@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, LogsCommand.class, IdentityCommand.class, MonitCommand.class})
+        ReloadCommand.class, RestartCommand.class, ScaleCommand.class, LogsCommand.class, IdentityCommand.class,
+        MonitCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
   /** The folder of the run directory that holds the copies of the jar the processes run from. */
@@ -104,6 +105,10 @@ public final class RunCommand implements Callable<Integer> {
     if (reusePort) {
       flags.put("http", flags.getJsonObject("http", new JsonObject()).put("reusePort", true));
     }
+    if (launcherId != null) {
+      // A launcher's children share the host: each takes a free management port and reports it.
+      flags.put("management", new JsonObject().put("port", 0));
+    }
     AppConfig config = loader.load(options.conf, System.getenv(), flags);
     Path clusterFile = loader.resolve(config.cluster().configFile());
     if (options.processes != null) {
@@ -124,13 +129,14 @@ public final class RunCommand implements Callable<Integer> {
       // Its node's name carries the launcher id, so replies and logs tell deployments apart.
       return new NodeProcess(config, nodeName + "@" + launcherId, () -> {
         LauncherHandoff handoff = LauncherHandoff.read(System.in);
-        return VertxFactory.joinLauncher(config.cluster(), clusterFile, handoff.identity(), handoff.launcherAddress());
+        return VertxFactory.joinLauncher(config.cluster(), clusterFile, handoff.identity(), handoff.launcherAddress(),
+            config.management());
       }, vertx -> new ChildAgent(vertx, nodeName, launcherId)).run();
     }
     String name = nodeName != null ? nodeName : "node-" + ProcessHandle.current().pid();
     Supplier<Future<VertxFactory.Clustered>> start = options.cluster
-        ? () -> VertxFactory.join(config.cluster(), loader)
-        : () -> Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(), null));
+        ? () -> VertxFactory.join(config.cluster(), loader, config.management())
+        : () -> Future.succeededFuture(new VertxFactory.Clustered(VertxFactory.standalone(config.management()), null));
     return new NodeProcess(config, name, start, null).run();
   }
 

@@ -13,9 +13,11 @@ import io.vertx.core.json.JsonObject;
  * @param bridge the TCP event-bus bridge for non-JVM callers
  * @param cluster the Hazelcast cluster this node joins when clustered
  * @param supervisor how the launcher watches its children in cluster mode
+ * @param management the metrics listener, apart from the public port
  */
 public record AppConfig(
-    Http http, Jobs jobs, Drain drain, Demo demo, Bridge bridge, Cluster cluster, Supervisor supervisor) {
+    Http http, Jobs jobs, Drain drain, Demo demo, Bridge bridge, Cluster cluster, Supervisor supervisor,
+    Management management) {
 
   /**
    * @param host the address to bind
@@ -116,6 +118,19 @@ public record AppConfig(
       long readyTimeoutMs, long restartBackoffMs, long maxBackoffMs, int crashLoopLimit, long minUptimeMs) {
   }
 
+  /**
+   * The management listener: {@code GET /metrics} in Prometheus text, never on the public port. In
+   * cluster mode the launcher listens here and serves its children's metrics merged; each child
+   * listens on a free port of its own, which it tells the launcher.
+   *
+   * @param enabled whether metrics are collected and served at all; off, Vert.x runs without its
+   *     metrics SPI and nothing listens
+   * @param host the address it binds; loopback unless a Prometheus on another host scrapes it
+   * @param port its port; 0 picks a free one (tests)
+   */
+  public record Management(boolean enabled, String host, int port) {
+  }
+
   /** The number of instances to deploy for a configured count, where 0 means one per core. */
   public static int perCore(int configured) {
     return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
@@ -140,6 +155,7 @@ public record AppConfig(
     JsonObject bridge = section(json, "bridge");
     JsonObject cluster = section(json, "cluster");
     JsonObject supervisor = section(json, "supervisor");
+    JsonObject management = section(json, "management");
     return new AppConfig(
         new Http(
             string(http, "http.host", "0.0.0.0"),
@@ -192,7 +208,11 @@ public record AppConfig(
             atLeast(supervisor, "supervisor.restartBackoffMs", 500L, 0),
             atLeast(supervisor, "supervisor.maxBackoffMs", 15_000L, 0),
             atLeast(supervisor, "supervisor.crashLoopLimit", 5, 1),
-            atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)));
+            atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)),
+        new Management(
+            bool(management, "management.enabled", true),
+            string(management, "management.host", "127.0.0.1"),
+            port(management, "management.port", 9464)));
   }
 
   private static BridgeTls bridgeTls(Object section) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * Builds the {@link AppConfig} from its sources, in one place and in this order, later winning:
  * the defaults in {@link AppConfig}; {@code conf/config.json} under the application home, or the
  * {@code -conf} argument instead of it (a file, or inline JSON, as in Vert.x); the environment
- * ({@code HTTP_PORT}); the command-line flags.
+ * ({@code HTTP_PORT}, {@code MANAGEMENT_PORT}); the command-line flags.
  */
 public final class ConfigLoader {
 
@@ -110,7 +110,12 @@ public final class ConfigLoader {
   }
 
   private static void applyEnvironment(JsonObject json, Map<String, String> env) {
-    String port = env.get("HTTP_PORT");
+    applyPort(json, env, "HTTP_PORT", "http");
+    applyPort(json, env, "MANAGEMENT_PORT", "management");
+  }
+
+  private static void applyPort(JsonObject json, Map<String, String> env, String variable, String section) {
+    String port = env.get(variable);
     if (port == null || port.isBlank()) {
       return;
     }
@@ -118,12 +123,12 @@ public final class ConfigLoader {
     try {
       number = Integer.parseInt(port.trim());
     } catch (NumberFormatException e) {
-      throw new ConfigException("config: HTTP_PORT must be a port number, got '" + port + "'");
+      throw new ConfigException("config: " + variable + " must be a port number, got '" + port + "'");
     }
-    if (!(json.getValue("http", new JsonObject()) instanceof JsonObject http)) {
-      throw new ConfigException("config: 'http' must be an object");
+    if (!(json.getValue(section, new JsonObject()) instanceof JsonObject object)) {
+      throw new ConfigException("config: '" + section + "' must be an object");
     }
-    json.put("http", http.put("port", number));
+    json.put(section, object.put("port", number));
   }
 
   private static String firstLine(String message) {

@@ -8,14 +8,15 @@ package com.example.template.control;
 public final class ControlAddresses {
 
   /** Prefix of every control address; the bridge refuses anything under it. */
-  public static final String PREFIX = "supervisor.";
+  private static final String PREFIX = "supervisor.";
 
   private ControlAddresses() {
   }
 
   /**
    * Where a launcher's children report that they are ready: {@code {"name", "node", "pid",
-   * "httpPort"}}; and, earlier, greet it with {@code {"name", "starting": true}}.
+   * "httpPort", "managementPort"}} (-1: no metrics); and, earlier, greet it with
+   * {@code {"name", "starting": true}}.
    */
   public static String ready(String launcherId) {
     return PREFIX + launcherId + ".ready";

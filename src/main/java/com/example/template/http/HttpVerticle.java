@@ -59,6 +59,14 @@ public final class HttpVerticle extends VerticleBase {
     return server.listen().onSuccess(s -> state.httpPort(s.actualPort()));
   }
 
+  /**
+   * Closes the listening socket only: the connections already accepted stay and are served, each
+   * told to close on its next answer (see {@link Listener}). The first step of a drain.
+   */
+  public Future<Void> stopAccepting() {
+    return server == null ? Future.succeededFuture() : Listener.close(server);
+  }
+
   /** Stops taking connections and lets in-flight requests finish within the grace period. */
   @Override
   public Future<?> stop() {

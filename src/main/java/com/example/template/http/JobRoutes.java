@@ -2,6 +2,7 @@ package com.example.template.http;
 
 import com.example.template.api.JobClient;
 import com.example.template.api.JobRoute;
+import com.example.template.metrics.JobOutcomes;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Promise;
 import io.vertx.core.json.DecodeException;
@@ -22,10 +23,12 @@ final class JobRoutes {
 
   private final JobClient jobs;
   private final InFlightLimit inFlight;
+  private final JobOutcomes outcomes;
 
-  JobRoutes(JobClient jobs, InFlightLimit inFlight) {
+  JobRoutes(JobClient jobs, InFlightLimit inFlight, JobOutcomes outcomes) {
     this.jobs = jobs;
     this.inFlight = inFlight;
+    this.outcomes = outcomes;
   }
 
   /**
@@ -76,6 +79,7 @@ final class JobRoutes {
   // The permit is held until the node has let go of the job, so the bound stays true.
   private void send(RoutingContext ctx, String address, JsonObject job) {
     if (!inFlight.tryAcquire()) {
+      outcomes.refused(address);
       Failures.overloaded(ctx, "too many jobs in flight, retry shortly");
       return;
     }
@@ -87,6 +91,7 @@ final class JobRoutes {
     });
     jobs.request(address, job, RequestIds.of(ctx), abandoned.future())
         .andThen(ar -> inFlight.release())
+        .andThen(ar -> outcomes.record(address, ar))
         .onSuccess(reply -> ctx.json(reply.body()))
         .onFailure(ctx::fail);
   }

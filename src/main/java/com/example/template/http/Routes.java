@@ -5,6 +5,7 @@ import com.example.template.api.JobClient;
 import com.example.template.api.Jobs;
 import com.example.template.config.AppConfig;
 import com.example.template.lifecycle.ServingState;
+import com.example.template.metrics.JobOutcomes;
 import com.example.template.work.InFlightLimit;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -25,7 +26,7 @@ public final class Routes {
   public static Router create(Vertx vertx, AppConfig config, JobClient jobClient, InFlightLimit inFlight,
       ServingState state) {
     Router router = Router.router(vertx);
-    JobRoutes jobs = new JobRoutes(jobClient, inFlight);
+    JobRoutes jobs = new JobRoutes(jobClient, inFlight, JobOutcomes.of(vertx));
 
     router.route().handler(ctx -> lifecycle(ctx, state));
     router.get("/hello").handler(Routes::hello);

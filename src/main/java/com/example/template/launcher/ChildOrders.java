@@ -34,7 +34,7 @@ final class ChildOrders {
     return vertx.eventBus().<JsonObject>request(ControlAddresses.child(launcherId, child.process.name()),
             new JsonObject().put("op", "ping"), new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> {
-          child.stats = reply.body();
+          child.stats(reply.body());
           return reply.body();
         });
   }

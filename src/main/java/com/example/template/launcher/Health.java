@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The children's health, checked at every heartbeat: each online child is measured from outside
- * ({@link ProcStats}: a stuck child still gets measured) and pinged. One that misses
+ * ({@link Slot.Child#measure}: a stuck child still gets measured) and pinged. One that misses
  * {@code supervisor.heartbeatMisses} pings in a row has a blocked event loop or a wedged JVM: it
  * cannot drain, so it is killed, and the supervisor restarts it like any crash. One over
  * {@code supervisor.maxMemoryMb} is replaced, the replacement ready before it drains. Runs on
@@ -44,7 +44,7 @@ final class Health {
       if (child == null || !child.isReady() || child.retiring) {
         continue;
       }
-      measure(child);
+      child.measure();
       orders.ping(child, settings.heartbeatIntervalMs())
           .onSuccess(stats -> {
             child.answered = true;
@@ -69,20 +69,6 @@ final class Health {
     }
   }
 
-  private static void measure(Slot.Child child) {
-    long pid = child.process.pid();
-    ProcStats.rssBytes(pid).ifPresent(rss -> child.rssBytes = rss);
-    ProcStats.cpuTime(pid).ifPresent(cpu -> {
-      long now = System.nanoTime();
-      if (child.lastCpu != null) {
-        long wallNanos = Math.max(1, now - child.lastCpuAtNanos);
-        child.cpuPercent = 100.0 * cpu.minus(child.lastCpu).toNanos() / wallNanos;
-      }
-      child.lastCpu = cpu;
-      child.lastCpuAtNanos = now;
-    });
-  }
-
   private void missedHeartbeat(Slot slot, Slot.Child child) {
     if (child != slot.current || child.retiring || stopping.getAsBoolean()) {
       return;
@@ -93,6 +79,7 @@ final class Health {
       // exit handler restarts it like any crash.
       LOG.warn("{} missed {} heartbeats in a row (event loop blocked?): killing and replacing it",
           child.process.name(), child.missedHeartbeats);
+      child.killedBecause = "missed " + child.missedHeartbeats + " heartbeats in a row (event loop blocked?)";
       child.process.kill();
     }
   }

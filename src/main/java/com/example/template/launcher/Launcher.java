@@ -6,9 +6,14 @@ import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.control.ControlClient;
 import com.example.template.control.LauncherHandoff;
+import com.example.template.metrics.ManagementVerticle;
+import com.example.template.metrics.Meters;
+import com.example.template.metrics.MergedMetrics;
 import com.example.template.runtime.ExitCodes;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
@@ -105,7 +110,7 @@ public final class Launcher {
     CompletableFuture<String> forked = new CompletableFuture<>();
     Vertx vertx;
     try {
-      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, address -> {
+      vertx = await(VertxFactory.launcher(config.cluster(), clusterFile, identity, fresh, config.management(), address -> {
         supervisor.forkAll(new LauncherHandoff(identity, address));
         forked.complete(address);
       }));
@@ -120,6 +125,7 @@ public final class Launcher {
     try {
       await(vertx.deployVerticle(supervisor));
       await(control.listen(runDir.resolve(ControlClient.SOCKET_FILE)));
+      listenManagement(vertx, supervisor);
       Files.writeString(runDir.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
     } catch (RuntimeException | IOException e) {
       System.err.println("error: the launcher could not start: " + e.getMessage());
@@ -153,6 +159,30 @@ public final class Launcher {
             stopped.complete(null);
           }));
     };
+  }
+
+  /**
+   * One scrape target for the host, on {@code management.port}: every online child's metrics,
+   * scraped live and labelled with its name, and the launcher's own. The children listen on free
+   * ports of their own on the same host, which they report when ready.
+   */
+  private void listenManagement(Vertx vertx, Supervisor supervisor) {
+    AppConfig.Management management = config.management();
+    if (!management.enabled()) {
+      return;
+    }
+    String host = management.host();
+    // A child listening on every interface is reached on loopback.
+    String childHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    MergedMetrics merged = new MergedMetrics(vertx, Meters.of(vertx), () -> {
+      Promise<List<MergedMetrics.Target>> targets = Promise.promise();
+      supervisor.eventLoop().runOnContext(v -> targets.complete(supervisor.metricsTargets(childHost)));
+      return targets.future();
+    });
+    ManagementVerticle listener = ManagementVerticle.forLauncher(host, management.port(), merged::handle);
+    await(vertx.deployVerticle(listener).recover(e -> Future.failedFuture("cannot listen on " + host + ":"
+        + management.port() + " (management): " + e.getMessage())));
+    LOG.info("launcher metrics: http://{}:{}{} (every child's, merged)", host, listener.port(), ManagementVerticle.PATH);
   }
 
   private static boolean isLoopback(String host) {

@@ -3,6 +3,7 @@ package com.example.template.launcher;
 import com.example.template.config.AppConfig;
 import com.example.template.control.ControlAddresses;
 import com.example.template.control.LauncherHandoff;
+import com.example.template.metrics.MergedMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,9 @@ final class Supervisor extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
+  /** How many children {@code scale} may run per core: past a few per core they only take turns on it. */
+  private static final int MAX_PER_CORE = 4;
+
   private final String launcherId;
   private final AppConfig.Supervisor settings;
   private final RestartPolicy policy;
@@ -35,6 +40,8 @@ final class Supervisor extends VerticleBase {
   private final Function<String, List<String>> childArgs;
   private final PrintStream out;
   private final List<Slot> slots = new ArrayList<>();
+  private final long startedAt = System.currentTimeMillis();
+  private final int maxProcesses;
   private LauncherHandoff handoff;
   private boolean stopping;
   private ChildOrders orders;
@@ -56,15 +63,17 @@ final class Supervisor extends VerticleBase {
     this.childArgs = childArgs;
     this.out = out;
     for (int id = 1; id <= processes; id++) {
-      slots.add(new Slot(id));
+      slots.add(new Slot(id, 0));
     }
+    this.maxProcesses = Math.max(processes, MAX_PER_CORE * Runtime.getRuntime().availableProcessors());
   }
 
   @Override
   public Future<?> start() {
     orders = new ChildOrders(vertx, launcherId, drainTimeoutMs);
-    rollout = new Rollout(slots, this::spawn, orders, () -> stopping);
-    Health health = new Health(settings, orders, rollout::replace, () -> stopping);
+    rollout = new Rollout(slots, this::spawn, orders, () -> stopping, maxProcesses);
+    String overTheLimit = "over the memory limit (" + settings.maxMemoryMb() + " MB)";
+    Health health = new Health(settings, orders, slot -> rollout.replace(slot, overTheLimit), () -> stopping);
     return vertx.eventBus().<JsonObject>consumer(ControlAddresses.ready(launcherId), this::childReady)
         .completion()
         .onSuccess(v -> {
@@ -104,9 +113,10 @@ final class Supervisor extends VerticleBase {
     String name = slot.nextName();
     slot.state = Slot.State.STARTING;
     try {
-      ChildProcess process = ChildProcess.start(name, childArgs.apply(name), handoff, out);
+      List<String> command = childArgs.apply(name);
+      ChildProcess process = ChildProcess.start(name, command, handoff, out);
       LOG.info("{} started, pid {}", name, process.pid());
-      return new Slot.Child(process);
+      return new Slot.Child(process, command);
     } catch (IOException e) {
       // Cannot fork at all (no java binary?): no restart will fix that.
       slot.state = Slot.State.ERRORED;
@@ -138,6 +148,7 @@ final class Supervisor extends VerticleBase {
       Slot.Child child = slot.find(name);
       if (child != null && child.node == null) {
         child.node = message.body().getString("node");
+        child.managementPort = message.body().getInteger("managementPort", -1);
         // Online at once: the child serves HTTP from now on, and a reload drains the old child as
         // soon as this promise completes. The launcher's own connection to the child may still be
         // opening (its first TLS handshake with a cold child took seconds under load here), so the
@@ -154,6 +165,7 @@ final class Supervisor extends VerticleBase {
       return;
     }
     child.readyAt = System.currentTimeMillis();
+    child.measure(); // list shows its memory and CPU from now on, not after the first heartbeat
     LOG.info("{} online (pid {}, {} ms after start)", child.process.name(), child.process.pid(),
         child.readyAt - child.process.startedAt());
     if (child == slot.current && !stopping) {
@@ -165,6 +177,7 @@ final class Supervisor extends VerticleBase {
 
   private void exited(Slot slot, Slot.Child child, int code) {
     child.ready.tryFail(child.process.name() + " " + child.process.reason(code));
+    slot.exited(child, code);
     if (child == slot.incoming) {
       slot.incoming = null;
       return; // the reload that started it reports the failure
@@ -177,6 +190,7 @@ final class Supervisor extends VerticleBase {
     slot.failedStarts = ranWell ? 0 : slot.failedStarts + 1;
     slot.lastError = (child.isReady() ? "crashed: " : "failed to start: ") + child.process.reason(code);
     LOG.warn("{} {}", child.process.name(), slot.lastError);
+    slot.replaced(child.process.name(), child.killedBecause != null ? child.killedBecause : slot.lastError);
     if (policy.givesUp(slot.failedStarts)) {
       slot.state = Slot.State.ERRORED;
       slot.current = null;
@@ -195,12 +209,28 @@ final class Supervisor extends VerticleBase {
     });
   }
 
+  // ---- what the operator changes: reload, restart, scale ----
+
   /**
-   * Replaces every child, one at a time, the replacement ready before the old one drains; fails
-   * (and stops) at the first replacement that fails.
+   * Replaces one child, or every child one at a time, each replacement ready before the old one
+   * drains; fails (and stops) at the first replacement that fails. Runs after the changes asked
+   * for before it.
+   *
+   * @param idOrName a slot id or a child's name; null for every child
+   * @param why what the slot's history says: {@code reload}, {@code restart}
+   * @throws OperatorMistake when no child is called so
    */
-  Future<JsonArray> reload() {
-    return rollout.reload();
+  Future<JsonArray> replace(String idOrName, String why) {
+    return rollout.replaceEach(idOrName == null ? null : List.of(slot(idOrName)), why);
+  }
+
+  /**
+   * Runs {@code target(current count)} children: new ones each ready before they count, or the
+   * newest drained and removed; the others are not touched. Runs after the changes asked for
+   * before it, and computes the target then.
+   */
+  Future<JsonObject> scale(IntUnaryOperator target) {
+    return rollout.scale(target);
   }
 
   // ---- stop, and what list/show read ----
@@ -225,10 +255,51 @@ final class Supervisor extends VerticleBase {
     return context;
   }
 
-  /** Every slot as {@code list} shows it. */
-  JsonArray describe() {
-    JsonArray all = new JsonArray();
-    slots.forEach(slot -> all.add(slot.describe()));
-    return all;
+  /**
+   * The management listeners of the children online now, one per slot at most: a child starting,
+   * restarting, draining or replaced has none here, so the merged {@code /metrics} leaves it out.
+   */
+  List<MergedMetrics.Target> metricsTargets(String host) {
+    List<MergedMetrics.Target> targets = new ArrayList<>();
+    for (Slot slot : slots) {
+      Slot.Child child = slot.current;
+      if (slot.state == Slot.State.ONLINE && child != null && child.isReady() && !child.retiring
+          && child.process.alive() && child.managementPort > 0) {
+        targets.add(new MergedMetrics.Target(child.process.name(), host, child.managementPort));
+      }
+    }
+    return targets;
+  }
+
+  /** The launcher and every slot, as {@code list} shows them. */
+  JsonObject describe() {
+    JsonArray children = new JsonArray();
+    slots.forEach(slot -> children.add(slot.describe()));
+    JsonObject launcher = new JsonObject()
+        .put("pid", ProcessHandle.current().pid())
+        .put("id", launcherId)
+        .put("startedAt", startedAt)
+        .put("processes", slots.size());
+    return new JsonObject().put("launcher", launcher).put("children", children);
+  }
+
+  /**
+   * One slot in detail, as {@code show} shows it.
+   *
+   * @throws OperatorMistake when no child is called so
+   */
+  JsonObject details(String idOrName) {
+    return slot(idOrName).details();
+  }
+
+  private Slot slot(String idOrName) {
+    for (Slot slot : slots) {
+      if (slot.isCalled(idOrName)) {
+        return slot;
+      }
+    }
+    throw new OperatorMistake("no child " + idOrName + "; there are " + String.join(", ", slots.stream()
+        .map(slot -> slot.current == null ? Integer.toString(slot.id) : slot.id + " (" + slot.current.process.name() + ")")
+        .toList()));
   }
 }

@@ -10,6 +10,9 @@ import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
 import com.example.template.lifecycle.Phase;
 import com.example.template.runtime.VertxFactory;
+import com.example.template.metrics.EventLoopProbe;
+import com.example.template.metrics.ManagementVerticle;
+import com.example.template.metrics.Meters;
 import com.example.template.work.InFlightLimit;
 import com.example.template.work.JobCancellations;
 import com.example.template.work.JobWorkerVerticle;
@@ -20,6 +23,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +51,12 @@ public final class Node implements SupervisedNode {
   private String cancellationsDeployment;
   private String workerDeployment;
   private String httpDeployment;
+  private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private BridgeVerticle bridge;
   private String bridgeDeployment;
+  private ManagementVerticle management;
+  private String managementDeployment;
+  private String probeDeployment;
   private Future<Void> drained;
 
   private Node(Vertx vertx, AppConfig config, String name, ClusterNodes nodes) {
@@ -98,7 +106,11 @@ public final class Node implements SupervisedNode {
     Future<String> cancelsUp = vertx.deployVerticle(cancellations);
     Future<String> workersUp = vertx.deployVerticle(
         () -> new JobWorkerVerticle(jobs, name, nodeId, cancellations), workerOptions);
-    Future<String> httpUp = vertx.deployVerticle(() -> new HttpVerticle(config, jobClient, inFlight, state),
+    Future<String> httpUp = vertx.deployVerticle(() -> {
+          HttpVerticle http = new HttpVerticle(config, jobClient, inFlight, state);
+          httpVerticles.add(http);
+          return http;
+        },
         new DeploymentOptions().setInstances(httpInstances));
     return Future.all(cancelsUp, workersUp, httpUp)
         .compose(deployed -> {
@@ -107,6 +119,7 @@ public final class Node implements SupervisedNode {
           httpDeployment = deployed.resultAt(2);
           return deployBridge();
         })
+        .compose(v -> deployMetrics())
         .map(v -> {
           state.markReady();
           LOG.info("node {} ready: http {}:{}, {} HTTP instance(s){}, {} worker(s), transport {}",
@@ -117,11 +130,13 @@ public final class Node implements SupervisedNode {
   }
 
   /**
-   * Drains the node: no longer ready; the TCP bridge (when on) takes no new connections and
-   * closes each open one once its jobs answered; every HTTP response says {@code Connection: close} so
-   * keep-alive clients leave after their answer; once they have (or the close window passed) the
-   * HTTP servers stop taking connections and finish in-flight requests within the grace period;
-   * then the workers stop after their current job. Calling it again returns the same future.
+   * Drains the node: no longer ready; the HTTP listener closes (new connections go to the other
+   * children sharing the port, or are refused) while the connections already accepted are served,
+   * every response saying {@code Connection: close} so keep-alive clients leave after their answer;
+   * the TCP bridge (when on) takes no new connections and closes each open one once its jobs
+   * answered; once the HTTP clients have left (or the close window passed) the HTTP servers close
+   * what is left and finish in-flight requests within the grace period; then the workers stop
+   * after their current job. Calling it again returns the same future.
    */
   public synchronized Future<Void> drain() {
     if (drained == null) {
@@ -131,11 +146,14 @@ public final class Node implements SupervisedNode {
       // to an event loop, and a caller that closes Vert.x after the drain would then wait for a
       // completion sent to an event loop that is gone.
       drained = Future.<Void>succeededFuture()
+          .compose(v -> Future.all(httpVerticles.stream().map(HttpVerticle::stopAccepting).toList()))
           .compose(v -> undeploy(bridgeDeployment))
           .compose(v -> connectionsClosed(config.drain().closeWindowMs()))
           .compose(v -> undeploy(httpDeployment))
           .compose(v -> undeploy(workerDeployment))
           .compose(v -> undeploy(cancellationsDeployment))
+          .compose(v -> undeploy(probeDeployment))
+          .compose(v -> undeploy(managementDeployment))
           .onComplete(ar -> LOG.info("node {} drained", name));
     }
     return drained;
@@ -149,6 +167,30 @@ public final class Node implements SupervisedNode {
     bridge = new BridgeVerticle(config, inFlight);
     return vertx.deployVerticle(bridge).map(id -> {
       bridgeDeployment = id;
+      return null;
+    });
+  }
+
+  /**
+   * The management listener and the event-loop probe, when this Vert.x has metrics
+   * ({@code management.enabled}, and built by {@link VertxFactory}).
+   */
+  private Future<Void> deployMetrics() {
+    Meters meters = Meters.of(vertx);
+    if (meters == null) {
+      return Future.succeededFuture();
+    }
+    AppConfig.Management settings = config.management();
+    management = ManagementVerticle.forNode(settings.host(), settings.port(), meters);
+    Future<String> probeUp = vertx.deployVerticle(new EventLoopProbe(state::eventLoops, meters.registry()));
+    // Named here: the bind error does not say which listener failed.
+    Future<String> managementUp = vertx.deployVerticle(management).recover(e -> Future.failedFuture(
+        "cannot listen on " + settings.host() + ":" + settings.port() + " (management): "
+            + (String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage())));
+    return Future.all(probeUp, managementUp).map(deployed -> {
+      probeDeployment = deployed.resultAt(0);
+      managementDeployment = deployed.resultAt(1);
+      LOG.info("node {} metrics: http://{}:{}{}", name, settings.host(), management.port(), ManagementVerticle.PATH);
       return null;
     });
   }
@@ -211,6 +253,12 @@ public final class Node implements SupervisedNode {
   @Override
   public int jobsInFlight() {
     return inFlight.inFlight();
+  }
+
+  /** The port the management listener ({@code /metrics}) listens on, or -1 when there is none. */
+  @Override
+  public int managementPort() {
+    return managementDeployment == null ? -1 : management.port();
   }
 
   /** The port the TCP bridge listens on, or -1 when it is off. */

@@ -1,9 +1,11 @@
 package com.example.template.runtime;
 
 import com.example.template.api.ClusterNodes;
+import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.config.ConfigLoader;
+import com.example.template.metrics.Meters;
 import com.example.template.security.ClusterIdentity;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.config.Config;
@@ -15,6 +17,7 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link Vertx} instance: the one place for cross-cutting setup (transport, cluster
- * manager, event-bus addresses and TLS), so no verticle configures any of it.
+ * manager, event-bus addresses and TLS, metrics), so no verticle configures any of it.
  *
  * <p>Every clustered Vert.x it builds binds Hazelcast and the event bus to {@code cluster.host}
  * only, and joins with a {@link ClusterIdentity}: its secret name is the Hazelcast cluster name,
@@ -53,9 +56,20 @@ public final class VertxFactory {
   private VertxFactory() {
   }
 
-  /** A standalone Vert.x on the native transport when it loads. */
+  /** A standalone Vert.x on the native transport when it loads, without metrics. */
   public static Vertx standalone() {
-    return warnIfNio(Vertx.builder().with(options()).build());
+    return standalone(null);
+  }
+
+  /**
+   * A standalone Vert.x on the native transport when it loads, with metrics when
+   * {@code management.enabled} ({@link Meters#of} finds them).
+   *
+   * @param management null for none
+   */
+  public static Vertx standalone(AppConfig.Management management) {
+    Meters meters = meters(management);
+    return warnIfNio(attach(meters, builder(options(), meters).build()));
   }
 
   /** A clustered Vert.x and its view of the cluster's members, for nodes that route jobs. */
@@ -71,8 +85,18 @@ public final class VertxFactory {
    * @throws ConfigException when there is no identity and no opt-out, or the files are wrong
    */
   public static Future<Clustered> join(AppConfig.Cluster cluster, ConfigLoader loader) {
+    return join(cluster, loader, null);
+  }
+
+  /**
+   * Like {@link #join(AppConfig.Cluster, ConfigLoader)}, for a node: with metrics when {@code management.enabled}.
+   *
+   * @param management null for none
+   */
+  public static Future<Clustered> join(AppConfig.Cluster cluster, ConfigLoader loader, AppConfig.Management management) {
     Path identityDir = cluster.identityDir() == null ? null : loader.resolve(cluster.identityDir());
-    return join(cluster, loader.resolve(cluster.configFile()), configuredIdentity(cluster, identityDir));
+    ClusterIdentity identity = configuredIdentity(cluster, identityDir);
+    return build(cluster, identity, hazelcastConfig(cluster, loader.resolve(cluster.configFile())), meters(management));
   }
 
   /**
@@ -105,7 +129,7 @@ public final class VertxFactory {
    *     event bus (what {@code cluster.insecure} allows)
    */
   public static Future<Clustered> join(AppConfig.Cluster cluster, Path clusterFile, ClusterIdentity identity) {
-    return build(cluster, identity, hazelcastConfig(cluster, clusterFile));
+    return build(cluster, identity, hazelcastConfig(cluster, clusterFile), null);
   }
 
   /**
@@ -119,6 +143,17 @@ public final class VertxFactory {
    */
   public static Future<Clustered> joinLauncher(AppConfig.Cluster cluster, Path clusterFile, ClusterIdentity identity,
       String launcherAddress) {
+    return joinLauncher(cluster, clusterFile, identity, launcherAddress, null);
+  }
+
+  /**
+   * Like {@link #joinLauncher(AppConfig.Cluster, Path, ClusterIdentity, String)}, with metrics when
+   * {@code management.enabled}.
+   *
+   * @param management null for none
+   */
+  public static Future<Clustered> joinLauncher(AppConfig.Cluster cluster, Path clusterFile, ClusterIdentity identity,
+      String launcherAddress, AppConfig.Management management) {
     Config config = hazelcastConfig(cluster, clusterFile);
     config.getNetworkConfig().setPort(0).setPortAutoIncrement(false); // 0: an ephemeral port
     config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of(launcherAddress));
@@ -126,7 +161,7 @@ public final class VertxFactory {
     // so a child's start, crash or reload migrates nothing (docs/OPERATIONS.md has the figures).
     // The child still reads and writes them; it dies with its launcher anyway.
     config.setLiteMember(true);
-    return build(cluster, identity, config);
+    return build(cluster, identity, config, meters(management));
   }
 
   /**
@@ -137,9 +172,10 @@ public final class VertxFactory {
    * @param alone true with a fresh identity: nobody else has it, so nobody is looked for, and the
    *     port is a free one unless {@code cluster.port} names one; false with the operator's: the
    *     cluster file says where the other launchers are
+   * @param management its metrics (the JVM's) when {@code management.enabled}
    */
   public static Future<Vertx> launcher(AppConfig.Cluster cluster, Path clusterFile, ClusterIdentity identity,
-      boolean alone, Consumer<String> onMember) {
+      boolean alone, AppConfig.Management management, Consumer<String> onMember) {
     Config config = hazelcastConfig(cluster, clusterFile);
     if (alone) {
       if (cluster.port() == 0) {
@@ -148,15 +184,30 @@ public final class VertxFactory {
       config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of());
     }
     config.addListenerConfig(new ListenerConfig(new OnMember(onMember)));
-    return build(cluster, identity, config).map(Clustered::vertx);
+    return build(cluster, identity, config, meters(management)).map(Clustered::vertx);
   }
 
-  private static Future<Clustered> build(AppConfig.Cluster cluster, ClusterIdentity identity, Config hazelcast) {
+  private static Future<Clustered> build(AppConfig.Cluster cluster, ClusterIdentity identity, Config hazelcast,
+      Meters meters) {
     hazelcast.setClusterName(identity == null ? cluster.name() : identity.name());
     VertxOptions options = options().setEventBusOptions(eventBusOptions(cluster.host(), identity));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-        .map(vertx -> new Clustered(warnIfNio(vertx), new HazelcastNodes(manager)));
+    return builder(options, meters).withClusterManager(manager).buildClustered()
+        .map(vertx -> new Clustered(warnIfNio(attach(meters, vertx)), new HazelcastNodes(manager)));
+  }
+
+  // Metrics are set up here with the rest of Vert.x, or not at all: off, Vert.x runs without its
+  // metrics SPI and pays nothing for it.
+  private static Meters meters(AppConfig.Management management) {
+    return management != null && management.enabled() ? new Meters(JobApi.PUBLIC_ADDRESSES) : null;
+  }
+
+  private static VertxBuilder builder(VertxOptions options, Meters meters) {
+    return meters == null ? Vertx.builder().with(options) : meters.builder(options);
+  }
+
+  private static Vertx attach(Meters meters, Vertx vertx) {
+    return meters == null ? vertx : meters.attach(vertx);
   }
 
   /**

@@ -101,6 +101,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theManagementListenerIsOnLoopbackByDefaultAndItsPortComesFromTheEnvironment() {
+    AppConfig defaults = new ConfigLoader(home).load("{}", Map.of(), NO_FLAGS);
+    assertThat(defaults.management()).isEqualTo(new AppConfig.Management(true, "127.0.0.1", 9464));
+
+    AppConfig moved = new ConfigLoader(home).load("{\"management\":{\"port\":9000}}", Map.of("MANAGEMENT_PORT", "0"), NO_FLAGS);
+    assertThat(moved.management().port()).isZero();
+    assertThatThrownBy(() -> new ConfigLoader(home).load("{}", Map.of("MANAGEMENT_PORT", "x"), NO_FLAGS))
+        .hasMessage("config: MANAGEMENT_PORT must be a port number, got 'x'");
+    assertThatThrownBy(() -> new ConfigLoader(home).load("{\"management\":{\"port\":70000}}", Map.of(), NO_FLAGS))
+        .hasMessage("config: 'management.port' must be a port (0-65535), got 70000");
+  }
+
+  @Test
   void aBlankHttpPortIsIgnored() {
     AppConfig config = new ConfigLoader(home).load("{\"http\":{\"port\":9000}}", Map.of("HTTP_PORT", " "), NO_FLAGS);
 

@@ -37,11 +37,13 @@ class KubernetesManifestsTest {
 
   /**
    * What the pods' config sets whatever conf/config.json says: Hazelcast finds the members through
-   * the Kubernetes API, on a fixed port the headless service names.
+   * the Kubernetes API, on a fixed port the headless service names; Prometheus scrapes the pod's
+   * IP, so the management listener binds every interface of the pod.
    */
   private static final Map<String, Object> ON_KUBERNETES = Map.of(
       "cluster.configFile", "conf/cluster-kubernetes.xml",
-      "cluster.port", 5701);
+      "cluster.port", 5701,
+      "management.host", "0.0.0.0");
 
   /**
    * Keys the pods' config leaves to the command line: the pod's IP (-cluster-host $(POD_IP)) and

@@ -124,17 +124,17 @@ class ClusterIT {
   void listAndShowDescribeTheChildrenAndAWrongIdIsAClearError() {
     ClusterFixture.Verb list = cluster.verb("list");
     assertThat(list.exitCode()).isZero();
-    assertThat(list.stdout().get(0)).contains("id", "pid", "state", "uptime", "restarts", "cpu", "memory", "requests");
+    assertThat(list.stdout().get(0)).contains("id", "pid", "state", "uptime", "restarts", "cpu", "memory", "req/s");
     assertThat(list.stdout()).filteredOn(line -> line.contains("online")).hasSize(2);
 
     ClusterFixture.Verb show = cluster.verb("show", "2");
     assertThat(show.exitCode()).isZero();
     assertThat(String.join("\n", show.stdout()))
-        .contains("pid", cluster.child(2).getString("name"), "rssBytes", "requests");
+        .contains("pid", cluster.child(2).getString("name"), "memory", "requests");
 
     ClusterFixture.Verb wrong = cluster.verb("show", "9");
-    assertThat(wrong.exitCode()).isEqualTo(ExitCodes.FAILED);
-    assertThat(wrong.stderr()).containsExactly("error: no child with id 9");
+    assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(wrong.stderr()).singleElement().asString().startsWith("error: no child 9; there are 1 (app-1.");
   }
 
   @Test

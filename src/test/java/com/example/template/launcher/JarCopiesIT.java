@@ -40,7 +40,8 @@ class JarCopiesIT {
     try {
       // A generous wait: on a loaded machine a child can take a minute to come online.
       verb(cluster, built, ExitCodes.OK, "start", "-processes", "1", "-instances", "1", "--wait", "240");
-      long launcherPid = new ControlClient(cluster.runDir).call(new JsonObject().put("cmd", "list")).getLong("pid");
+      long launcherPid = new ControlClient(cluster.runDir).call(new JsonObject().put("cmd", "list"))
+          .getJsonObject("launcher").getLong("pid");
       Path launcherJar = jarOf(launcherPid);
       Path firstJar = jarOf(cluster.child(1).getLong("pid"));
       assertThat(launcherJar).as("the launcher runs from a copy").startsWith(copies);

@@ -41,6 +41,8 @@ class LogsAndMonitIT {
           .anyMatch(line -> line.contains("app-1.1 online"))
           .noneMatch(line -> line.startsWith("[app-"));
       assertThat(cluster.verb("logs", "app-x").exitCode()).isEqualTo(2);
+      assertThat(cluster.verb("show", "1").stdout())
+          .anyMatch(line -> line.startsWith("log file") && line.endsWith(logs.resolve("app-1.log").toString()));
 
       ClusterFixture.Verb monit = cluster.verb("monit", "--count", "2");
       assertThat(monit.exitCode()).as(String.join("\n", monit.stderr())).isZero();

@@ -14,6 +14,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -55,7 +56,11 @@ class NodeDrainTest {
          "drain": {"graceMs": 5000, "closeWindowMs": 500}}""";
 
     TestNodes.deploy(vertx, config).onComplete(ctx.succeeding(node -> {
-      WebClient client = TestNodes.client(vertx, node);
+      // One connection at most: a draining node refuses new connections (the other children
+      // sharing its port take them), so the probe during the drain goes on the first one's.
+      WebClient client = WebClient.create(vertx, new WebClientOptions()
+              .setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
+          new PoolOptions().setHttp1MaxSize(1));
       client.get("/health/ready").send()
           .compose(before -> {
             ctx.verify(() -> assertThat(before.statusCode()).isEqualTo(200));
@@ -165,11 +170,12 @@ class NodeDrainTest {
             job.onComplete(ctx.succeeding(response -> ctx.verify(() -> {
               assertThat(response.statusCode()).isEqualTo(200);
               assertThat(response.bodyAsJsonObject().getLong("ms")).isEqualTo(500);
-              assertThat(drain.isComplete()).as("the drain waits for the job").isFalse();
               answered.flag();
             })));
+            // The drain may end between the node writing the answer and the client reading it,
+            // never before the node has had the job's answer.
             drain.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-              assertThat(job.isComplete()).isTrue();
+              assertThat(node.inFlight().inFlight()).as("jobs still in flight when drained").isZero();
               drained.flag();
             })));
           }));

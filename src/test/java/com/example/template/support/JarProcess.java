@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /**
  * The runnable jar started as a real process, exactly as {@code bin/run.sh} starts it:
  * {@code java @<home>/conf/jvm.options -Dapp.home=<home> -jar <jar> [args]}, in the application
- * home, with {@code HTTP_PORT=0} so it listens on a free port.
+ * home, with {@code HTTP_PORT=0} and {@code MANAGEMENT_PORT=0} so it listens on free ports.
  *
  * <p>Every line it writes, on stdout and stderr, is kept in order of arrival; tests wait for a
  * line by condition ({@link #awaitLine}), never by sleeping. Use it with try-with-resources:
@@ -69,7 +69,7 @@ public final class JarProcess implements AutoCloseable {
     readers.forEach(Thread::start);
   }
 
-  /** Starts the jar with these arguments and {@code HTTP_PORT=0}. */
+  /** Starts the jar with these arguments, {@code HTTP_PORT=0} and {@code MANAGEMENT_PORT=0}. */
   public static JarProcess start(String... args) {
     return builder().args(args).start();
   }
@@ -91,6 +91,7 @@ public final class JarProcess implements AutoCloseable {
 
     private Builder() {
       env.put("HTTP_PORT", "0");
+      env.put("MANAGEMENT_PORT", "0"); // tests run side by side: none takes the default 9464
     }
 
     /** Arguments after {@code -jar <jar>}, e.g. {@code -instances 1}. */
