@@ -57,7 +57,7 @@ class RunScriptIT {
 
   @Test
   void theVerbsNeitherBuildNorNeedAValidTree() throws Exception {
-    for (String verb : List.of("list", "stop", "logs", "show 1")) {
+    for (String verb : List.of("list", "stop", "logs", "logs 1", "monit", "show 1")) {
       Result run = runSh(verb.split(" "));
 
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.NO_LAUNCHER);

@@ -73,7 +73,10 @@ public final class ChildAgent {
     if (node == null) {
       message.fail(503, "not ready yet");
     } else if ("ping".equals(op)) {
-      allEventLoopsAnswer().onSuccess(v -> message.reply(stats()));
+      // The slowest event loop's wait for the probe is the event-loop delay that monit shows.
+      long asked = System.nanoTime();
+      allEventLoopsAnswer().onSuccess(v -> message.reply(stats()
+          .put("loopDelayMs", Math.round((System.nanoTime() - asked) / 100_000.0) / 10.0)));
     } else if ("drain".equals(op)) {
       message.reply(new JsonObject().put("draining", true));
       drain.run();

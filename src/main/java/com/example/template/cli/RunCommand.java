@@ -11,6 +11,7 @@ import com.example.template.launcher.LaunchRefused;
 import com.example.template.launcher.Launcher;
 import com.example.template.node.NodeProcess;
 import com.example.template.runtime.ExitCodes;
+import com.example.template.runtime.LogFiles;
 import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Option;
     description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
     subcommands = {
         StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, RestartCommand.class, ScaleCommand.class, LogsCommand.class, IdentityCommand.class})
+        ReloadCommand.class, RestartCommand.class, ScaleCommand.class, LogsCommand.class, IdentityCommand.class,
+        MonitCommand.class})
 public final class RunCommand implements Callable<Integer> {
 
   /** The folder of the run directory that holds the copies of the jar the processes run from. */
@@ -60,6 +62,13 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--reuse-port", hidden = true, description = "Bind HTTP with SO_REUSEPORT (set by the launcher).")
   boolean reusePort;
+
+  @Option(names = "--log-file", hidden = true, description = "The log file of this child (set by the launcher).")
+  Path logFile;
+
+  @Option(names = "--log-console", hidden = true, arity = "1", defaultValue = "true",
+      description = "Whether this child's log lines go to its stdout too (set by the launcher).")
+  boolean logConsole;
 
   final Installation installation;
   final Path home;
@@ -112,6 +121,10 @@ public final class RunCommand implements Callable<Integer> {
           identityDir == null ? null : loader.resolve(identityDir));
     }
     if (launcherId != null) {
+      if (logFile != null) {
+        // The generations of a slot share its file: each line says which one wrote it.
+        LogFiles.write(logFile, "[" + nodeName + "] ", logConsole);
+      }
       // A launcher's child: the identity and the launcher's address come on stdin, never in argv.
       // Its node's name carries the launcher id, so replies and logs tell deployments apart.
       return new NodeProcess(config, nodeName + "@" + launcherId, () -> {
@@ -143,16 +156,22 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return ExitCodes.FAILED;
     }
+    // In the background nobody reads the console, and the stdout it would go to does not roll.
+    LogFiles.write(RunLogs.launcher(runDir), "", !detached);
     JvmCommand jvm = new JvmCommand(home, installation.builtJar());
     int exitCode = new Launcher(config, runDir, clusterFile, identityDir, processes,
-        (launcher, name) -> jvm.forJar(jars.take(), childArguments(launcher, name))).run();
+        (launcher, name) -> jvm.forJar(jars.take(), childArguments(runDir, launcher, name))).run();
     jars.prune();
     return exitCode;
   }
 
-  private List<String> childArguments(String launcher, String name) {
+  // Each child writes its own log file; it prints its lines on its stdout too only when the
+  // launcher relays them to a terminal (in the background they would land in launcher.out, a
+  // second copy on disk).
+  private List<String> childArguments(Path runDir, String launcher, String name) {
     List<String> args = new ArrayList<>(List.of(
-        "-cluster", "--supervisor", launcher, "--node-name", name, "--reuse-port"));
+        "-cluster", "--supervisor", launcher, "--node-name", name, "--reuse-port",
+        "--log-file", RunLogs.child(runDir, name).toString(), "--log-console", String.valueOf(!detached)));
     args.addAll(options.forChild());
     return args;
   }

@@ -26,6 +26,8 @@ final class ShowCommand extends ControlVerb {
       return errorCode(answer);
     }
     JsonObject details = answer.getJsonObject("child");
+    // Where 'logs ID' reads: the slot's file, which the launcher never needs to know.
+    details.put("logFile", RunLogs.slot(runDir(), details.getInteger("id")).toString());
     System.out.print(json ? details.encodePrettily() + "\n" : ChildTable.details(details));
     return ExitCodes.OK;
   }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,11 +27,14 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code bin/run.sh start [options]}: runs the launcher in the background (PM2's {@code start}),
- * its output in {@code run/launcher.log}, and returns once every child is online or errored,
- * printing the same table as {@code list}.
+ * and returns once every child is online or errored, printing the same table as {@code list}. The
+ * launcher and its children log to their files in {@code run/logs/} ({@link RunLogs}); the
+ * launcher's stdout and stderr get only what does not go through Logback (its {@code error:}
+ * lines, a JVM's crash report) and go to {@code run/logs/launcher.out}, which starts anew at each
+ * start (the previous one kept as {@code launcher.out.1}), so it never grows for long.
  */
 @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Starts the launcher in the background; its output goes to run/launcher.log.")
+    description = "Starts the launcher in the background; it logs to run/logs/ (see 'logs').")
 final class StartCommand implements Callable<Integer> {
 
   private static final long POLL_MS = 200;
@@ -70,7 +74,8 @@ final class StartCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     ControlClient client = new ControlClient(runDir);
-    Path log = runDir.resolve(Launcher.LOG_FILE);
+    Path log = RunLogs.launcherOutput(runDir);
+    keepPrevious(log);
     List<String> args = new ArrayList<>(List.of("--detached"));
     args.addAll(options.asArguments());
     Process launcher = new ProcessBuilder(new JvmCommand(parent.home, installation.builtJar()).forJar(jar, args))
@@ -78,8 +83,15 @@ final class StartCommand implements Callable<Integer> {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
-    System.out.println("launcher started, pid " + launcher.pid() + "; output in " + log);
+    System.out.println("launcher started, pid " + launcher.pid() + "; logs in " + log.getParent());
     return awaitChildren(client, launcher, log);
+  }
+
+  private static void keepPrevious(Path output) throws IOException {
+    Files.createDirectories(output.getParent());
+    if (Files.exists(output)) {
+      Files.move(output, output.resolveSibling(output.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private int awaitChildren(ControlClient client, Process launcher, Path log) throws InterruptedException, IOException {
@@ -105,7 +117,7 @@ final class StartCommand implements Callable<Integer> {
       return launcher.exitValue() == ExitCodes.USAGE ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
     if (children == null) {
-      System.err.println("error: the launcher did not answer within " + waitSeconds + " s; see " + log);
+      System.err.println("error: the launcher did not answer within " + waitSeconds + " s; see " + log.getParent());
       return ExitCodes.FAILED;
     }
     System.out.print(ChildTable.render(children));

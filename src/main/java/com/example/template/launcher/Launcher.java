@@ -50,9 +50,8 @@ public final class Launcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
-  /** The pid file and the background log, inside the run directory (the control socket is beside them). */
+  /** The pid file, inside the run directory (the control socket is beside it). */
   public static final String PID_FILE = "launcher.pid";
-  public static final String LOG_FILE = "launcher.log";
 
   private final AppConfig config;
   private final Path runDir;

@@ -199,6 +199,9 @@ final class Slot {
           .put("heapUsedBytes", current.stats.getLong("heapUsedBytes", 0L))
           .put("missedHeartbeats", current.missedHeartbeats);
     }
+    if (current != null && current.stats.containsKey("loopDelayMs")) {
+      json.put("loopDelayMs", current.stats.getDouble("loopDelayMs"));
+    }
     if (incoming != null) {
       json.put("replacement", incoming.process.name());
     }

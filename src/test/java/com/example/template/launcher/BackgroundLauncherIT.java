@@ -43,9 +43,12 @@ class BackgroundLauncherIT {
       assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
       assertThat(again.stderr()).singleElement().asString().contains("a launcher is already running");
 
-      ClusterFixture.Verb logs = cluster.verb("logs", "-n", "200");
+      ClusterFixture.Verb logs = cluster.verb("logs", "1", "-n", "200");
       assertThat(logs.exitCode()).isZero();
       assertThat(logs.stdout()).anyMatch(line -> line.startsWith("[app-1.1] ") && line.contains("ready: http"));
+      // The child's lines are in its file only: its background launcher's output gets none of them.
+      assertThat(Files.readString(cluster.runDir.resolve("logs/launcher.out"))).doesNotContain("ready: http");
+      assertThat(cluster.verb("logs").stdout()).anyMatch(line -> line.contains("app-1.1 online"));
     } finally {
       ClusterFixture.Verb stop = cluster.verb("stop");
       assertThat(stop.exitCode()).as(String.join("\n", stop.stderr())).isZero();
