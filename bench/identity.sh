@@ -71,8 +71,9 @@ online() {
 }
 
 "$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" identity "$work/identity" >/dev/null
-tls_conf="{\"http\":{\"port\":$PORT},\"cluster\":{\"identityDir\":\"$work/identity\"}}"
-plain_conf="{\"http\":{\"port\":$((PORT + 1))},\"cluster\":{\"name\":\"bench-plain-$$\",\"insecure\":true}}"
+# Two nodes on one host: each takes a free management port (the default, 9464, fits one).
+tls_conf="{\"http\":{\"port\":$PORT},\"cluster\":{\"identityDir\":\"$work/identity\"},\"management\":{\"port\":0}}"
+plain_conf="{\"http\":{\"port\":$((PORT + 1))},\"cluster\":{\"name\":\"bench-plain-$$\",\"insecure\":true},\"management\":{\"port\":0}}"
 
 log "round trips across JVMs: a TLS node and a plain node, measured in turn"
 node tls "$PORT" "$tls_conf"
