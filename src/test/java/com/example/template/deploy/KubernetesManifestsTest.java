@@ -108,7 +108,13 @@ class KubernetesManifestsTest {
     if (config.bridge().enabled()) {
       assertThat(manifests.containerPort("bridge")).isEqualTo(config.bridge().port());
     }
-    assertThat(manifests.container().getJsonArray("ports")).hasSize(config.bridge().enabled() ? 3 : 2);
+    assertThat(config.management().enabled()).as("the pods serve /metrics").isTrue();
+    assertThat(manifests.containerPort("metrics")).isEqualTo(config.management().port());
+    JsonObject annotations = manifests.deployment().getJsonObject("spec").getJsonObject("template")
+        .getJsonObject("metadata").getJsonObject("annotations");
+    assertThat(annotations.getString("prometheus.io/port")).isEqualTo(Integer.toString(config.management().port()));
+    assertThat(annotations.getString("prometheus.io/path")).isEqualTo("/metrics");
+    assertThat(manifests.container().getJsonArray("ports")).hasSize(config.bridge().enabled() ? 4 : 3);
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
       assertThat(manifests.container().getJsonObject(probe).getJsonObject("httpGet").getString("port"))
           .as(probe).isEqualTo("http");
