@@ -44,20 +44,8 @@ final class ChildTable {
           running ? megabytes(child.getLong("rssBytes", 0L)) : "-",
           running ? rate(child.getDouble("reqPerSec", 0.0)) : "-"});
     }
-    int[] widths = new int[HEADERS.length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
     StringBuilder table = new StringBuilder();
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        table.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
-      }
-      table.setLength(table.toString().stripTrailing().length());
-      table.append('\n');
-    }
+    aligned(rows).forEach(line -> table.append(line).append('\n'));
     for (Object item : children) {
       JsonObject child = (JsonObject) item;
       if (child.containsKey("lastError") && !"online".equals(child.getString("state"))) {
@@ -133,6 +121,25 @@ final class ChildTable {
       shown.add(PLAIN_WORD.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
     }
     return String.join(" ", shown);
+  }
+
+  /** The rows as lines, each column as wide as its widest cell plus two spaces; no trailing blanks. */
+  static List<String> aligned(List<String[]> rows) {
+    int[] widths = new int[rows.stream().mapToInt(row -> row.length).max().orElse(0)];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.length; i++) {
+        line.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
+      }
+      lines.add(line.toString().stripTrailing());
+    }
+    return lines;
   }
 
   /** {@code 45s}, {@code 3m 12s}, {@code 2h 5m}, {@code 3d 4h}: two units at most, as a person says it. */

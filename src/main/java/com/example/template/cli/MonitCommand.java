@@ -171,7 +171,7 @@ final class MonitCommand extends ControlVerb {
           child.getString("name", "-"),
           running ? String.valueOf(child.getLong("pid")) : "-",
           child.getString("state", "-"),
-          running ? uptime(child.getLong("uptimeMs", 0L)) : "-",
+          running ? ChildTable.uptime(child.getLong("uptimeMs", 0L)) : "-",
           String.valueOf(child.getInteger("restarts", 0)),
           child.containsKey("cpuPercent") ? child.getValue("cpuPercent") + "%" : "-",
           child.containsKey("rssBytes") ? String.format("%.1fMB", child.getLong("rssBytes") / (1024.0 * 1024.0)) : "-",
@@ -207,20 +207,8 @@ final class MonitCommand extends ControlVerb {
   }
 
   private static String table(List<String[]> rows, int columns) {
-    int[] widths = new int[HEADERS.length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
     StringBuilder table = new StringBuilder();
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
-      }
-      table.append(clip(line.toString().stripTrailing(), columns)).append('\n');
-    }
+    ChildTable.aligned(rows).forEach(line -> table.append(clip(line, columns)).append('\n'));
     return table.toString();
   }
 
@@ -228,13 +216,6 @@ final class MonitCommand extends ControlVerb {
     return line.length() > columns ? line.substring(0, columns) : line;
   }
 
-  private static String uptime(long ms) {
-    long seconds = ms / 1000;
-    if (seconds >= 3600) {
-      return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
-    }
-    return seconds >= 60 ? seconds / 60 + "m " + seconds % 60 + "s" : seconds + "s";
-  }
 
   /** The last lines of a file, reading only its end (a log may be megabytes). */
   static List<String> lastLines(Path file, int n) {
