@@ -199,6 +199,9 @@ final class Slot {
           .put("heapUsedBytes", current.stats.getLong("heapUsedBytes", 0L))
           .put("missedHeartbeats", current.missedHeartbeats);
     }
+    if (current != null && current.managementPort > 0) {
+      json.put("managementPort", current.managementPort);
+    }
     if (current != null && current.stats.containsKey("loopDelayMs")) {
       json.put("loopDelayMs", current.stats.getDouble("loopDelayMs"));
     }
