@@ -38,11 +38,12 @@ class KubernetesManifestsTest {
   /**
    * What the pods' config sets whatever conf/config.json says: Hazelcast finds the members through
    * the Kubernetes API, on a fixed port the headless service names; Prometheus scrapes the pod's
-   * IP, so the management listener binds every interface of the pod.
+   * IP, so the management listener is on (whatever the default) and binds every interface of the pod.
    */
   private static final Map<String, Object> ON_KUBERNETES = Map.of(
       "cluster.configFile", "conf/cluster-kubernetes.xml",
       "cluster.port", 5701,
+      "management.enabled", true,
       "management.host", "0.0.0.0");
 
   /**

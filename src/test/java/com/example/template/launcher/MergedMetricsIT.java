@@ -34,7 +34,8 @@ class MergedMetricsIT {
 
   @Test
   void theLaunchersMetricsCarryEveryOnlineChildAndNoOther() throws Exception {
-    ClusterFixture cluster = new ClusterFixture(new JsonObject());
+    ClusterFixture cluster = new ClusterFixture(new JsonObject()
+        .put("management", new JsonObject().put("enabled", true)));
     try (JarProcess launcher = cluster.launch(2)) {
       launcher.awaitLines(ClusterFixture.ONLINE, 2, Duration.ofSeconds(90));
       int metricsPort = Integer.parseInt(launcher.awaitLine(METRICS_LINE, Duration.ofSeconds(30)).group(1));

@@ -48,7 +48,7 @@ class NodeMetricsTest {
   @BeforeEach
   void startNode(Vertx vertx) throws Exception {
     AppConfig config = TestNodes.config("""
-        {"http": {"port": 0, "instances": 2}, "jobs": {"workers": 1}, "management": {"port": 0}}""");
+        {"http": {"port": 0, "instances": 2}, "jobs": {"workers": 1}, "management": {"enabled": true, "port": 0}}""");
     // Built as the real process builds it: the metrics come with the Vert.x.
     nodeVertx = VertxFactory.standalone(config.management());
     node = await(Node.deploy(nodeVertx, config, TestNodes.NAME));
