@@ -1,5 +1,8 @@
 package com.example.template.api;
 
+import static com.example.template.support.HeldJobs.await;
+import static com.example.template.support.HeldJobs.holdOn;
+import static com.example.template.support.HeldJobs.visibleFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.runtime.VertxFactory;
@@ -55,7 +58,7 @@ class JobClientAttemptTimeoutTest {
   @Test
   void aRepeatableJobASilentNodeHoldsIsAnsweredByAnotherWithinTheAttemptDeadline(VertxTestContext ctx) {
     AtomicInteger ranOnA = answerOn(a, BusyJob.ADDRESS, "A");
-    Promise<Void> heldByB = silentOn(b, BusyJob.ADDRESS);
+    Promise<Void> heldByB = holdOn(b, BusyJob.ADDRESS, a.vertx());
     long timeoutMs = 30_000;
     long started = System.nanoTime();
 
@@ -80,8 +83,8 @@ class JobClientAttemptTimeoutTest {
       long answerInMs = message.body().containsKey("probe") ? 1 : 4 * ATTEMPT_TIMEOUT_MS;
       b.vertx().setTimer(answerInMs, t -> message.reply(new JsonObject().put("ranOn", "B")));
     }).completion());
-    await(visibleFromA(JobApi.cancelAddress(b.nodes().self()), 500));
-    await(visibleFromA(slowNode, 500));
+    await(visibleFrom(a.vertx(), JobApi.cancelAddress(b.nodes().self()), 500));
+    await(visibleFrom(a.vertx(), slowNode, 500));
 
     client(30_000).request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), "rid-3")
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
@@ -94,7 +97,7 @@ class JobClientAttemptTimeoutTest {
   @Test
   void aJobThatIsNotSafeToRepeatStaysWithItsNodeUntilItsTimeout(VertxTestContext ctx) {
     AtomicInteger ranOnA = answerOn(a, NOT_REPEATABLE, "A");
-    Promise<Void> heldByB = silentOn(b, NOT_REPEATABLE);
+    Promise<Void> heldByB = holdOn(b, NOT_REPEATABLE, a.vertx());
     long timeoutMs = 3 * ATTEMPT_TIMEOUT_MS;
 
     client(timeoutMs).request(NOT_REPEATABLE, new JsonObject(), "rid-2")
@@ -137,41 +140,5 @@ class JobClientAttemptTimeoutTest {
           message.reply(new JsonObject().put("ranOn", name));
         }).completion());
     return ran;
-  }
-
-  // A worker on B that takes the job and never answers. It answers probes, so the test can wait
-  // until A's view of the cluster has B's registration.
-  private Promise<Void> silentOn(VertxFactory.Clustered node, String address) {
-    Promise<Void> received = Promise.promise();
-    String nodeAddress = JobApi.nodeAddress(address, node.nodes().self());
-    await(node.vertx().eventBus().<JsonObject>consumer(nodeAddress, message -> {
-      if (message.body().containsKey("probe")) {
-        message.reply(new JsonObject());
-      } else {
-        received.tryComplete();
-      }
-    }).completion());
-    await(visibleFromA(nodeAddress, 500));
-    return received;
-  }
-
-  private Future<Void> visibleFromA(String address, int triesLeft) {
-    return a.vertx().eventBus().request(address, new JsonObject().put("probe", true)).<Void>mapEmpty()
-        .recover(failure -> {
-          if (triesLeft == 0) {
-            return Future.failedFuture(failure);
-          }
-          Promise<Void> later = Promise.promise();
-          a.vertx().setTimer(20, t -> visibleFromA(address, triesLeft - 1).onComplete(later));
-          return later.future();
-        });
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }

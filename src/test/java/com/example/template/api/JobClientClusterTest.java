@@ -1,5 +1,7 @@
 package com.example.template.api;
 
+import static com.example.template.support.HeldJobs.await;
+import static com.example.template.support.HeldJobs.holdOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.runtime.VertxFactory;
@@ -52,7 +54,7 @@ class JobClientClusterTest {
   @Test
   void aRepeatableJobHeldByANodeThatLeavesIsRunAgainElsewhere(VertxTestContext ctx) {
     answerOn(a, BusyJob.ADDRESS, "A");
-    Promise<Void> heldByB = holdOn(b, BusyJob.ADDRESS);
+    Promise<Void> heldByB = holdOn(b, BusyJob.ADDRESS, a.vertx());
     long started = System.nanoTime();
 
     client().request(BusyJob.ADDRESS, new JsonObject().put("ms", 1), "rid-1")
@@ -67,7 +69,7 @@ class JobClientClusterTest {
   @Test
   void aJobThatIsNotSafeToRepeatFailsWithOutcomeUnknown(VertxTestContext ctx) {
     answerOn(a, NOT_REPEATABLE, "A");
-    Promise<Void> heldByB = holdOn(b, NOT_REPEATABLE);
+    Promise<Void> heldByB = holdOn(b, NOT_REPEATABLE, a.vertx());
 
     client().request(NOT_REPEATABLE, new JsonObject(), "rid-2")
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
@@ -116,43 +118,5 @@ class JobClientClusterTest {
   private static void answerOn(VertxFactory.Clustered node, String address, String name) {
     await(node.vertx().eventBus().<JsonObject>consumer(JobApi.nodeAddress(address, node.nodes().self()),
         message -> message.reply(new JsonObject().put("ranOn", name))).completion());
-  }
-
-  // A worker on B that takes the job and never answers: B will leave while it holds it. It
-  // answers probes, so the test can wait until A's view of the cluster has B's registration
-  // (registrations reach the other members' caches a moment after they complete).
-  private Promise<Void> holdOn(VertxFactory.Clustered node, String address) {
-    Promise<Void> received = Promise.promise();
-    String nodeAddress = JobApi.nodeAddress(address, node.nodes().self());
-    await(node.vertx().eventBus().<JsonObject>consumer(nodeAddress, message -> {
-      if (message.body().containsKey("probe")) {
-        message.reply(new JsonObject());
-      } else {
-        received.tryComplete();
-      }
-    }).completion());
-    // Up to 10 s: under load, with the event bus on TLS, the cache took over 2 s here.
-    await(visibleFromA(nodeAddress, 500));
-    return received;
-  }
-
-  private Future<Void> visibleFromA(String address, int triesLeft) {
-    return a.vertx().eventBus().request(address, new JsonObject().put("probe", true)).<Void>mapEmpty()
-        .recover(failure -> {
-          if (triesLeft == 0) {
-            return Future.failedFuture(failure);
-          }
-          Promise<Void> later = Promise.promise();
-          a.vertx().setTimer(20, t -> visibleFromA(address, triesLeft - 1).onComplete(later));
-          return later.future();
-        });
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }
