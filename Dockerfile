@@ -26,6 +26,7 @@ COPY conf/ /app/conf/
 COPY --from=build /src/target/app.jar /app/app.jar
 # Numeric, so Kubernetes' runAsNonRoot can check it; the JVM needs no passwd entry.
 USER 10001:10001
-# HTTP (http.port) and Hazelcast (cluster.port in deploy/kubernetes/config.json).
-EXPOSE 8080 5701
+# HTTP (http.port), Hazelcast (cluster.port in deploy/kubernetes/config.json) and the metrics
+# listener (management.port).
+EXPOSE 8080 5701 9464
 ENTRYPOINT ["java", "@/app/conf/jvm.options", "-Dapp.home=/app", "-jar", "/app/app.jar"]
