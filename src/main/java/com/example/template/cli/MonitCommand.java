@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -52,8 +50,6 @@ final class MonitCommand extends ControlVerb {
   @Option(names = "--count", paramLabel = "N",
       description = "Stop after N refreshes (default: until q or Ctrl-C).")
   Integer count;
-
-  private final Map<String, long[]> lastRequests = new HashMap<>();
 
   @Override
   int run(ControlClient client) throws ControlClient.NoLauncherException, IOException {
@@ -161,7 +157,7 @@ final class MonitCommand extends ControlVerb {
     return text.toString();
   }
 
-  private List<String[]> rows(JsonArray children) {
+  private static List<String[]> rows(JsonArray children) {
     List<String[]> rows = new ArrayList<>();
     for (Object item : children) {
       JsonObject child = (JsonObject) item;
@@ -175,7 +171,7 @@ final class MonitCommand extends ControlVerb {
           String.valueOf(child.getInteger("restarts", 0)),
           child.containsKey("cpuPercent") ? child.getValue("cpuPercent") + "%" : "-",
           child.containsKey("rssBytes") ? String.format("%.1fMB", child.getLong("rssBytes") / (1024.0 * 1024.0)) : "-",
-          requestRate(child),
+          shown(child, "reqPerSec"),
           child.containsKey("p99Ms") ? child.getValue("p99Ms") + "ms" : "-",
           child.containsKey("loopDelayMs") ? child.getValue("loopDelayMs") + "ms" : "-",
           shown(child, "jobsInFlight"),
@@ -183,23 +179,6 @@ final class MonitCommand extends ControlVerb {
           shown(child, "workerUse")});
     }
     return rows;
-  }
-
-  // The launcher's rate if it reports one, else the requests counted between two refreshes.
-  private String requestRate(JsonObject child) {
-    if (child.containsKey("reqPerSec")) {
-      return String.valueOf(child.getValue("reqPerSec"));
-    }
-    if (!child.containsKey("requests") || child.getString("name") == null) {
-      return "-";
-    }
-    long now = System.nanoTime();
-    long requests = child.getLong("requests");
-    long[] last = lastRequests.put(child.getString("name"), new long[] {requests, now});
-    if (last == null || now == last[1]) {
-      return "-";
-    }
-    return String.format("%.1f", (requests - last[0]) * 1e9 / (now - last[1]));
   }
 
   private static String shown(JsonObject child, String key) {
