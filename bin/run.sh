@@ -98,19 +98,26 @@ fi
 
 # Application class-data sharing: the first run after a build records the classes it loaded into
 # an archive when it exits; later runs map them instead of loading them (start to first 200 went
-# from about 1.0 s to 0.65 s here). One archive per JDK, since an archive only fits the JVM that
-# wrote it; the JVM falls back to loading classes normally if it does not fit.
+# from about 1.0 s to 0.65 s here). One archive per JDK and jar copy, since an archive only fits
+# the JVM that wrote it and the jar file it was recorded from (by path): a launcher of the
+# previous build that exits after a rebuild writes its own build's archive, never the new one's.
+# The JVM falls back to loading classes normally if an archive does not fit.
 # A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it.
-archive="$home/target/app-cds-$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1).jsa"
+jdk_id="$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1)"
+archive="$home/target/app-cds-$jdk_id-$(basename "${copy:-none}" .jar).jsa"
 # The archive sits on the JDK's base archive, which was dumped without conf/jvm.options' module
 # flags (--add-modules, --add-opens, ...): the JVM then maps the archive but not its archived module
 # graph, and JDK 24+ reports that mismatch as 9 [error][cds] lines at every start (17 and 21 say
 # nothing). The classes still map, so those lines are noise: the use turns the cds log off.
 cds=()
-if [[ -f "$archive" && "$archive" -nt "$jar" ]]; then
+if [[ -f "$archive" ]]; then
   cds=("-XX:SharedArchiveFile=$archive" "-Xlog:cds=off")
 elif [[ -f "$jar" && "$runs" == true ]]; then
   cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds=error")
+  # Earlier builds' archives (~50 MB each) fit no jar that will run again.
+  for old in "$home/target/app-cds-$jdk_id"-*.jsa; do
+    [[ -f "$old" && "$old" != "$archive" ]] && rm -f "$old"
+  done
 fi
 
 # Flags a JDK older than 23 refuses (the JVM would not start), read from the JDK's release file.
@@ -123,6 +130,18 @@ if [[ "${feature:-0}" -ge 23 ]]; then
   jdk_flags=("--sun-misc-unsafe-memory-access=allow")
 fi
 
+# A launcher in the foreground (-processes) adds its own flags (conf/launcher-jvm.options says why);
+# 'start' adds them to the launcher it starts, and the children a launcher forks never get them.
+role_flags=()
+if [[ "$runs" == true && -f "$home/conf/launcher-jvm.options" ]]; then
+  for arg in "$@"; do
+    case "$arg" in
+      -processes|-processes=*) role_flags=("@$home/conf/launcher-jvm.options"); break ;;
+    esac
+  done
+fi
+
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-exec "$java" "@$home/conf/jvm.options" "${jdk_flags[@]+"${jdk_flags[@]}"}" "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} \
+exec "$java" "@$home/conf/jvm.options" "${role_flags[@]+"${role_flags[@]}"}" "${jdk_flags[@]+"${jdk_flags[@]}"}" \
+  "${cds[@]+"${cds[@]}"}" ${JAVA_OPTS:-} \
   -Dapp.home="$home" -Dapp.jar="$jar" -jar "$copy" "$@"

@@ -160,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
     LogFiles.write(RunLogs.launcher(runDir), "", !detached);
     JvmCommand jvm = new JvmCommand(home, installation.builtJar());
     int exitCode = new Launcher(config, runDir, clusterFile, identityDir, processes,
-        (launcher, name) -> jvm.forJar(jars.take(), childArguments(runDir, launcher, name))).run();
+        (launcher, name) -> jvm.forChild(jars.take(), childArguments(runDir, launcher, name))).run();
     jars.prune();
     return exitCode;
   }

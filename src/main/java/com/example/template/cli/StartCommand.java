@@ -78,7 +78,7 @@ final class StartCommand implements Callable<Integer> {
     keepPrevious(log);
     List<String> args = new ArrayList<>(List.of("--detached"));
     args.addAll(options.asArguments());
-    Process launcher = new ProcessBuilder(new JvmCommand(parent.home, installation.builtJar()).forJar(jar, args))
+    Process launcher = new ProcessBuilder(new JvmCommand(parent.home, installation.builtJar()).forLauncher(jar, args))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

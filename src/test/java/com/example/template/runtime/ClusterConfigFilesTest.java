@@ -18,7 +18,7 @@ class ClusterConfigFilesTest {
 
   @Test
   void theDefaultClusterJoinsOnLoopbackOverTcpWithoutWaiting() {
-    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster.xml"));
+    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster.xml"), true);
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
@@ -32,7 +32,7 @@ class ClusterConfigFilesTest {
   @Test
   void everyClusterFileBindsOnlyClusterHostAndLogsNoClusterName() {
     for (String file : new String[] {"conf/cluster.xml", "conf/cluster-hosts.xml", "conf/cluster-kubernetes.xml"}) {
-      Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file));
+      Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file), true);
       assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).as(file).isTrue();
       assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).as(file).containsExactly("127.0.0.1");
       assertThat(config.getProperty("hazelcast.socket.bind.any")).as(file).isEqualTo("false");
@@ -42,7 +42,7 @@ class ClusterConfigFilesTest {
 
   @Test
   void theMultiHostVariantListsExplicitMembersAndDropsASilentHostWithinSeconds() {
-    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"));
+    Config config = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-hosts.xml"), true);
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(join.getTcpIpConfig().getMembers()).hasSize(3);
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
@@ -55,7 +55,7 @@ class ClusterConfigFilesTest {
 
   @Test
   void theKubernetesVariantDiscoversThroughTheKubernetesApi() {
-    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-kubernetes.xml"))
+    JoinConfig join = VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/cluster-kubernetes.xml"), true)
         .getNetworkConfig().getJoin();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
     assertThat(join.getKubernetesConfig().getProperty("service-name")).isEqualTo("vertx-template");
@@ -63,14 +63,30 @@ class ClusterConfigFilesTest {
   }
 
   @Test
+  void aChildReadsTheFileTheLauncherValidatedToTheSameConfig() {
+    // A launcher's children skip the schema (the launcher checked the file); nothing else differs.
+    for (String file : new String[] {"conf/cluster.xml", "conf/cluster-hosts.xml", "conf/cluster-kubernetes.xml"}) {
+      Config validated = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file), true);
+      Config unvalidated = VertxFactory.hazelcastConfig(LOOPBACK, Path.of(file), false);
+      assertThat(unvalidated.getProperties()).as(file).isEqualTo(validated.getProperties());
+      assertThat(unvalidated.getNetworkConfig().toString()).as(file).isEqualTo(validated.getNetworkConfig().toString());
+      assertThat(unvalidated.getMultiMapConfig("__vertx.subs").toString()).as(file)
+          .isEqualTo(validated.getMultiMapConfig("__vertx.subs").toString());
+      assertThat(unvalidated.getMetricsConfig().isEnabled()).as(file).isEqualTo(validated.getMetricsConfig().isEnabled());
+    }
+  }
+
+  @Test
   void aMissingOrBrokenClusterFileIsAClearConfigError() throws Exception {
-    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/nope.xml")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cannot read the cluster file");
     Path broken = Files.createTempFile("cluster", ".xml");
     Files.writeString(broken, "<hazelcast><network><join>");
-    assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, broken))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("is not a valid Hazelcast config");
+    for (boolean validate : new boolean[] {true, false}) {
+      assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/nope.xml"), validate))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("cannot read the cluster file");
+      assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, broken, validate))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("is not a valid Hazelcast config");
+    }
   }
 }

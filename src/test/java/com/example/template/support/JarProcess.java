@@ -147,6 +147,10 @@ public final class JarProcess implements AutoCloseable {
         // What bin/run.sh adds on these JDKs (older ones refuse the flag): Hazelcast's Unsafe use.
         command.add("--sun-misc-unsafe-memory-access=allow");
       }
+      if (args.contains("-processes") && Files.isRegularFile(home.resolve("conf/launcher-jvm.options"))) {
+        // What bin/run.sh adds for a launcher; its children are forked without them.
+        command.add("@" + home.resolve("conf/launcher-jvm.options"));
+      }
       command.addAll(jvmArgs);
       if (homeProperty) {
         command.add("-Dapp.home=" + home);
