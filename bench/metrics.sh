@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What metrics cost, each figure beside its baseline from the same run:
-#   1. /hello req/s with metrics on (the default config) beside metrics off
+#   1. /hello req/s with metrics on (management.enabled true) beside metrics off
 #      (management.enabled false): both JVMs up at once, wrk -t2 -c64 against each in turn, ABBA
 #      order over ROUNDS; the median of the per-round ratios (target: >= 0.95x), and the server's
 #      CPU time per request (from /proc/PID/stat), which other tenants of the cores disturb less;
@@ -70,7 +70,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 on_port=$BASE_PORT
 off_port=$((BASE_PORT + 1))
-start on '{"http":{"port":'"$on_port"'},"management":{"port":0}}' -instances 0
+start on '{"http":{"port":'"$on_port"'},"management":{"enabled":true,"port":0}}' -instances 0
 on_pid=${PIDS[-1]}
 start off '{"http":{"port":'"$off_port"'},"management":{"enabled":false}}' -instances 0
 off_pid=${PIDS[-1]}
@@ -98,7 +98,7 @@ for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 
 launcher_http=$((BASE_PORT + 2))
 launcher_metrics=$((BASE_PORT + 3))
-start launcher '{"http":{"port":'"$launcher_http"'},"management":{"port":'"$launcher_metrics"'},"supervisor":{"runDir":"'"$work"'/run"}}' -processes 2 -instances 1
+start launcher '{"http":{"port":'"$launcher_http"'},"management":{"enabled":true,"port":'"$launcher_metrics"'},"supervisor":{"runDir":"'"$work"'/run"}}' -processes 2 -instances 1
 for _ in $(seq 1 900); do
   [[ $(grep -c ' online (pid' "$work/launcher.log" || true) -ge 2 ]] && break
   sleep 0.1
