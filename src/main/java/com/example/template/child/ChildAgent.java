@@ -97,11 +97,16 @@ public final class ChildAgent {
 
   private JsonObject stats() {
     Runtime runtime = Runtime.getRuntime();
-    return new JsonObject()
+    JsonObject stats = new JsonObject()
         .put("phase", node.phase().name())
         .put("requests", node.requests())
         .put("jobsInFlight", node.jobsInFlight())
+        .put("workers", node.workers())
+        .put("workersBusy", node.workersBusy())
         .put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+    node.httpP99Ms().ifPresent(p99 -> stats.put("p99Ms", p99));
+    node.jobsQueued().ifPresent(queued -> stats.put("jobsQueued", queued));
+    return stats;
   }
 
   // One round trip with the launcher while the node deploys: it opens the event-bus connection

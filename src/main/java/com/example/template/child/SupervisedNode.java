@@ -3,6 +3,8 @@ package com.example.template.child;
 import com.example.template.lifecycle.Phase;
 import io.vertx.core.Context;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * What the {@link ChildAgent} needs of the node it reports on: its name and ports for the ready
@@ -30,4 +32,16 @@ public interface SupervisedNode {
 
   /** Jobs the node has sent and not yet had answered. */
   int jobsInFlight();
+
+  /** Its worker threads: at most this many jobs run on it at once. */
+  int workers();
+
+  /** How many of its workers run a job now. */
+  int workersBusy();
+
+  /** Its HTTP latency p99 (ms) since the last call; empty without metrics or requests. */
+  OptionalDouble httpP99Ms();
+
+  /** Jobs delivered to its workers and not started yet; empty without metrics. */
+  OptionalLong jobsQueued();
 }

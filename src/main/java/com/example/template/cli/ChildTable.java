@@ -74,6 +74,13 @@ final class ChildTable {
           + megabytes(child.getLong("heapUsedBytes", 0L)) + " heap used");
       line(text, "requests", child.getLong("requests", 0L) + " in all, " + rate(child.getDouble("reqPerSec", 0.0)) + "/s now");
       line(text, "jobs in flight", String.valueOf(child.getInteger("jobsInFlight", 0)));
+      if (child.containsKey("workerUse")) {
+        line(text, "workers busy", child.getString("workerUse")
+            + (child.containsKey("jobsQueued") ? ", " + child.getValue("jobsQueued") + " job(s) queued" : ""));
+      }
+      if (child.containsKey("p99Ms")) {
+        line(text, "http p99", "<= " + child.getValue("p99Ms") + " ms over the last heartbeat");
+      }
       line(text, "missed heartbeats", String.valueOf(child.getInteger("missedHeartbeats", 0)));
     }
     if (child.containsKey("replacement")) {

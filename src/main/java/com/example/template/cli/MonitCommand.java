@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Each column shows a key of {@code list}'s child if the launcher reports it, else "-":
  * {@code reqPerSec} (else the rate of {@code requests} between two refreshes), {@code p99Ms},
- * {@code loopDelayMs}, {@code jobsInFlight}, {@code jobsQueued}, {@code workerUse}.
+ * {@code loopDelayMs}, {@code jobsInFlight}, {@code jobsQueued}, {@code workerUse} (busy/all).
+ * p99 and queued come from the child's meters, so they show with {@code management.enabled}.
  */
 @Command(name = "monit", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Shows the children live, refreshed every second (q or Ctrl-C quits); "
@@ -172,7 +173,7 @@ final class MonitCommand extends ControlVerb {
           child.containsKey("cpuPercent") ? child.getValue("cpuPercent") + "%" : "-",
           child.containsKey("rssBytes") ? String.format("%.1fMB", child.getLong("rssBytes") / (1024.0 * 1024.0)) : "-",
           shown(child, "reqPerSec"),
-          child.containsKey("p99Ms") ? child.getValue("p99Ms") + "ms" : "-",
+          child.containsKey("p99Ms") ? "<=" + child.getValue("p99Ms") + "ms" : "-",
           child.containsKey("loopDelayMs") ? child.getValue("loopDelayMs") + "ms" : "-",
           shown(child, "jobsInFlight"),
           shown(child, "jobsQueued"),

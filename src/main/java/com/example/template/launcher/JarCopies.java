@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * after a rebuild gets the new build; those already running keep theirs.
  *
  * <p>{@code bin/run.sh} makes the same copies under {@code run/jars}, with the same names: when
- * the launcher already runs from the copy of the current build, its children run from that same
- * file, so the class-data archive recorded for it fits them too.
+ * the launcher already runs from the copy of the current build (in that folder or in its own run
+ * directory's), its children run from that same file, so the class-data archive recorded for it
+ * fits them too.
  */
 public final class JarCopies {
 
@@ -104,8 +105,14 @@ public final class JarCopies {
   }
 
   // bin/run.sh's copy keeps the built jar's size and time (cp -p): the same build, no hashing.
+  // It may live in another run directory's jars/ (bin/run.sh copies into the default one, and
+  // the launcher may be given another supervisor.runDir): the children still run that same file,
+  // which the class-data archive was recorded from. Whichever jars/ it is in, a process keeps it
+  // open while it runs, and neither side deletes a copy that is open.
   private boolean isCopyOfBuilt(Path jar) {
-    if (jar == null || !jar.getFileName().toString().startsWith(PREFIX) || !jar.startsWith(dir.toAbsolutePath().normalize())) {
+    String name = jar == null ? "" : jar.getFileName().toString();
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || jar.getParent() == null
+        || !jar.getParent().getFileName().toString().equals(dir.getFileName().toString())) {
       return false;
     }
     try {

@@ -205,6 +205,17 @@ final class Slot {
     if (current != null && current.stats.containsKey("loopDelayMs")) {
       json.put("loopDelayMs", current.stats.getDouble("loopDelayMs"));
     }
+    if (current != null && current.stats.containsKey("workers")) {
+      json.put("workers", current.stats.getInteger("workers"))
+          .put("workersBusy", current.stats.getInteger("workersBusy", 0))
+          .put("workerUse", current.stats.getInteger("workersBusy", 0) + "/" + current.stats.getInteger("workers"));
+    }
+    // Only with the child's metrics on: the latency histogram and the event bus's pending counts.
+    for (String key : new String[] {"p99Ms", "jobsQueued"}) {
+      if (current != null && current.stats.containsKey(key)) {
+        json.put(key, current.stats.getValue(key));
+      }
+    }
     if (incoming != null) {
       json.put("replacement", incoming.process.name());
     }

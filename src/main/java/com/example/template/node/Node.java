@@ -6,11 +6,13 @@ import com.example.template.api.JobClient;
 import com.example.template.api.Jobs;
 import com.example.template.bridge.BridgeVerticle;
 import com.example.template.child.SupervisedNode;
+import com.example.template.api.JobApi;
 import com.example.template.config.AppConfig;
 import com.example.template.http.HttpVerticle;
 import com.example.template.lifecycle.Phase;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.metrics.EventLoopProbe;
+import com.example.template.metrics.LiveFigures;
 import com.example.template.metrics.ManagementVerticle;
 import com.example.template.metrics.Meters;
 import com.example.template.work.InFlightLimit;
@@ -23,6 +25,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +53,15 @@ public final class Node implements SupervisedNode {
   private final ClusterNodes nodes;
   private final JobClient jobClient;
   private String cancellationsDeployment;
+  private int workers;
+  private JobCancellations cancellations;
   private String workerDeployment;
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private BridgeVerticle bridge;
   private String bridgeDeployment;
   private ManagementVerticle management;
+  private LiveFigures liveFigures;
   private String managementDeployment;
   private String probeDeployment;
   private Future<Void> drained;
@@ -101,6 +108,8 @@ public final class Node implements SupervisedNode {
         .setWorkerPoolSize(workers);
     String nodeId = nodes == null ? null : nodes.self();
     JobCancellations cancellations = new JobCancellations(nodeId);
+    this.workers = workers;
+    this.cancellations = cancellations;
     // All at once: startup takes the longest of them, not their sum. The node is ready only when
     // all are up; a job request that comes in between is refused with a 503, like any other
     // request to a node that is not ready.
@@ -183,6 +192,7 @@ public final class Node implements SupervisedNode {
     }
     AppConfig.Management settings = config.management();
     management = ManagementVerticle.forNode(settings.host(), settings.port(), meters);
+    liveFigures = new LiveFigures(meters.registry(), JobApi.PUBLIC_ADDRESSES);
     Future<String> probeUp = vertx.deployVerticle(new EventLoopProbe(state::eventLoops, meters.registry()));
     // Named here: the bind error does not say which listener failed.
     Future<String> managementUp = vertx.deployVerticle(management).recover(e -> Future.failedFuture(
@@ -254,6 +264,26 @@ public final class Node implements SupervisedNode {
   @Override
   public int jobsInFlight() {
     return inFlight.inFlight();
+  }
+
+  @Override
+  public int workers() {
+    return workers;
+  }
+
+  @Override
+  public int workersBusy() {
+    return cancellations == null ? 0 : cancellations.running();
+  }
+
+  @Override
+  public OptionalDouble httpP99Ms() {
+    return liveFigures == null ? OptionalDouble.empty() : liveFigures.httpP99Ms();
+  }
+
+  @Override
+  public OptionalLong jobsQueued() {
+    return liveFigures == null ? OptionalLong.empty() : liveFigures.jobsQueued();
   }
 
   /** The port the management listener ({@code /metrics}) listens on, or -1 when there is none. */

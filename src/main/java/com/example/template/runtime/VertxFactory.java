@@ -169,7 +169,24 @@ public final class VertxFactory {
     // so a child's start, crash or reload migrates nothing (docs/OPERATIONS.md has the figures).
     // The child still reads and writes them; it dies with its launcher anyway.
     config.setLiteMember(true);
+    trimThreads(config);
     return build(cluster, identity, config, meters(management));
+  }
+
+  /**
+   * Hazelcast sizes its thread pools for a member that owns partitions and serves clients: 3 input
+   * and 3 output I/O threads, an operation thread per core, 2 generic operation threads, 5 event
+   * threads, and a slow-operation detector and a health monitor that wake on their own. A lite
+   * child owns no partition, serves no client and talks to one launcher; it shares its cores with
+   * its HTTP event loops. One of each is plenty for its registry lookups and its few events.
+   */
+  static void trimThreads(Config config) {
+    config.setProperty("hazelcast.io.thread.count", "1");
+    config.setProperty("hazelcast.operation.thread.count", "1");
+    config.setProperty("hazelcast.operation.generic.thread.count", "1");
+    config.setProperty("hazelcast.event.thread.count", "1");
+    config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A node's cancelled jobs: it takes cancellations on the node's {@link JobApi#cancelAddress}, and
@@ -31,6 +32,8 @@ public final class JobCancellations extends VerticleBase {
 
   private final String nodeId;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  // Every running job, with an id or without (the map holds only those that can be cancelled).
+  private final AtomicInteger runningNow = new AtomicInteger();
   // job id -> its deadline (epoch ms), oldest first; guarded by itself
   private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
 
@@ -90,6 +93,7 @@ public final class JobCancellations extends VerticleBase {
    */
   Running started(String jobId) {
     Running job = new Running(jobId);
+    runningNow.incrementAndGet();
     if (jobId == null) {
       return job;
     }
@@ -103,9 +107,15 @@ public final class JobCancellations extends VerticleBase {
   }
 
   void finished(Running job) {
+    runningNow.decrementAndGet();
     if (job.jobId != null) {
       running.remove(job.jobId, job);
     }
+  }
+
+  /** How many jobs this node's workers run now (each worker runs one at a time). */
+  public int running() {
+    return runningNow.get();
   }
 
   /** Whether a job with this id runs now: what a test waits for before it cancels one mid-run. */

@@ -79,6 +79,24 @@ class JarCopiesTest {
     }
   }
 
+  @Test
+  void soDoesALauncherGivenAnotherRunDirectory() throws IOException {
+    Path built = build("first build");
+    // bin/run.sh copied into the default run/jars; the launcher's supervisor.runDir is elsewhere.
+    Path defaultJars = Files.createDirectories(dir.resolve("run/jars"));
+    Path running = Files.copy(built, defaultJars.resolve("app-0123456789abcdef.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+    Path ownJars = dir.resolve("elsewhere/jars");
+
+    Path copy = new JarCopies(ownJars, built, running).take();
+
+    assertThat(copy).isEqualTo(running);
+    assertThat(ownJars).as("no second copy of the same build").doesNotExist();
+
+    rebuild(built, "second build");
+    assertThat(new JarCopies(ownJars, built, running).take()).as("a newer build: a copy of its own")
+        .isNotEqualTo(running).startsWith(ownJars);
+  }
+
   private Path build(String content) throws IOException {
     Path built = Files.createDirectories(dir.resolve("target")).resolve("app.jar");
     Files.writeString(built, content);

@@ -46,6 +46,20 @@ class MergedMetricsIT {
       }
 
       String merged = scrapeUntil(metricsPort, text -> helloCounts(text).values().stream().mapToDouble(d -> d).sum() >= REQUESTS);
+
+      // monit's columns from the children's meters: a p99 while requests come, the workers' use.
+      JsonObject withP99 = null;
+      for (int round = 0; round < 60 && withP99 == null; round++) {
+        for (int i = 0; i < 10; i++) {
+          http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort + "/hello")).build(),
+              HttpResponse.BodyHandlers.discarding());
+        }
+        withP99 = cluster.children().stream().map(JsonObject.class::cast)
+            .filter(child -> child.containsKey("p99Ms")).findFirst().orElse(null);
+      }
+      assertThat(withP99).as("a child reports its p99 while it serves").isNotNull();
+      assertThat(withP99.getDouble("p99Ms")).isPositive().isLessThanOrEqualTo(30_000.0);
+      assertThat(withP99.getString("workerUse")).matches("0/\\d+");
       assertThat(helloCounts(merged).values().stream().mapToDouble(d -> d).sum())
           .as("the children's /hello counts add up to the requests sent").isEqualTo(REQUESTS);
       assertThat(merged).contains("child=\"app-1.1\"", "child=\"app-2.1\"")
