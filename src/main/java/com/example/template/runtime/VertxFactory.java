@@ -176,16 +176,16 @@ public final class VertxFactory {
   /**
    * Hazelcast sizes its thread pools for a member that owns partitions and serves clients: 3 input
    * and 3 output I/O threads, an operation thread per core, 2 generic operation threads, 5 event
-   * threads, and a slow-operation detector and a health monitor that wake on their own. A lite
-   * child owns no partition, serves no client and talks to one launcher; it shares its cores with
-   * its HTTP event loops. One of each is plenty for its registry lookups and its few events.
+   * threads, and a health monitor that wakes on its own. A lite child owns no partition, serves no
+   * client and talks to one launcher; it shares its cores with its HTTP event loops. One of each
+   * is plenty for its registry lookups and its few events. (The slow-operation detector stays: off,
+   * it logs a WARN at every start.)
    */
   static void trimThreads(Config config) {
     config.setProperty("hazelcast.io.thread.count", "1");
     config.setProperty("hazelcast.operation.thread.count", "1");
     config.setProperty("hazelcast.operation.generic.thread.count", "1");
     config.setProperty("hazelcast.event.thread.count", "1");
-    config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
     config.setProperty("hazelcast.health.monitoring.level", "OFF");
   }
 
