@@ -21,8 +21,8 @@ import java.util.Set;
  *
  * <p>The p99 comes from the latency histogram's buckets ({@link Meters#LATENCY_BUCKETS}): it is the
  * upper bound of the bucket the 99th percentile falls in (e.g. {@code 0.25} for "at most 0.25 ms"),
- * the resolution a Prometheus {@code histogram_quantile} would have too, for the last second
- * rather than since the start.
+ * the resolution a Prometheus {@code histogram_quantile} would have too, over the requests since
+ * the previous heartbeat rather than since the start.
  */
 public final class LiveFigures {
 

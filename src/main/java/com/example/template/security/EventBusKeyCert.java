@@ -1,11 +1,12 @@
 package com.example.template.security;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -71,7 +72,7 @@ public final class EventBusKeyCert {
       // Key material as bytes, not a KeyManagerFactory: the clustered event bus copies its options
       // through JSON, where only the PEM, JKS and PFX option types survive the copy.
       return new JksOptions().setValue(Buffer.buffer(bytes.toByteArray())).setPassword(IN_MEMORY);
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       // Vert.x's loader reads the same files and says what is wrong with them in its own words.
       return vertxPem(certificatePem, keyPem);
     }
