@@ -1,7 +1,9 @@
 package com.example.template.api;
 
+import static com.example.template.support.HeldJobs.answerOn;
 import static com.example.template.support.HeldJobs.await;
 import static com.example.template.support.HeldJobs.holdOn;
+import static com.example.template.support.HeldJobs.tryingFirst;
 import static com.example.template.support.HeldJobs.visibleFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,33 +112,6 @@ class JobClientAttemptTimeoutTest {
 
   // A client on A that tries B first, so the job lands on the silent node.
   private JobClient client(long timeoutMs) {
-    ClusterNodes real = a.nodes();
-    ClusterNodes bFirst = new ClusterNodes() {
-      @Override
-      public String self() {
-        return real.self();
-      }
-
-      @Override
-      public List<String> all() {
-        return List.of(b.nodes().self(), real.self());
-      }
-
-      @Override
-      public void onLeft(Consumer<String> listener) {
-        real.onLeft(listener);
-      }
-    };
-    return new JobClient(a.vertx(), bFirst, timeoutMs, 3, ATTEMPT_TIMEOUT_MS);
-  }
-
-  private static AtomicInteger answerOn(VertxFactory.Clustered node, String address, String name) {
-    AtomicInteger ran = new AtomicInteger();
-    await(node.vertx().eventBus().<JsonObject>consumer(JobApi.nodeAddress(address, node.nodes().self()),
-        message -> {
-          ran.incrementAndGet();
-          message.reply(new JsonObject().put("ranOn", name));
-        }).completion());
-    return ran;
+    return new JobClient(a.vertx(), tryingFirst(a, b), timeoutMs, 3, ATTEMPT_TIMEOUT_MS);
   }
 }

@@ -1,7 +1,9 @@
 package com.example.template.api;
 
+import static com.example.template.support.HeldJobs.answerOn;
 import static com.example.template.support.HeldJobs.await;
 import static com.example.template.support.HeldJobs.holdOn;
+import static com.example.template.support.HeldJobs.tryingFirst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.runtime.VertxFactory;
@@ -15,9 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,28 +95,6 @@ class JobClientClusterTest {
 
   // A client on A that tries B first, so the job lands on the node that will leave.
   private JobClient client() {
-    ClusterNodes real = a.nodes();
-    ClusterNodes bFirst = new ClusterNodes() {
-      @Override
-      public String self() {
-        return real.self();
-      }
-
-      @Override
-      public List<String> all() {
-        return List.of(b.nodes().self(), real.self());
-      }
-
-      @Override
-      public void onLeft(Consumer<String> listener) {
-        real.onLeft(listener);
-      }
-    };
-    return new JobClient(a.vertx(), bFirst, TIMEOUT_MS, 3);
-  }
-
-  private static void answerOn(VertxFactory.Clustered node, String address, String name) {
-    await(node.vertx().eventBus().<JsonObject>consumer(JobApi.nodeAddress(address, node.nodes().self()),
-        message -> message.reply(new JsonObject().put("ranOn", name))).completion());
+    return new JobClient(a.vertx(), tryingFirst(a, b), TIMEOUT_MS, 3);
   }
 }

@@ -1,12 +1,16 @@
 package com.example.template.support;
 
+import com.example.template.api.ClusterNodes;
 import com.example.template.api.JobApi;
 import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Jobs that a member of an in-JVM cluster takes and never answers (a node about to leave, or gone
@@ -37,6 +41,46 @@ public final class HeldJobs {
     }).completion());
     await(visibleFrom(sender, nodeAddress, 500));
     return received;
+  }
+
+  /**
+   * Registers, on {@code node}'s own address for {@code address}, a worker that answers each job
+   * at once with {@code {"ranOn": name}}.
+   *
+   * @return how many jobs it has answered
+   */
+  public static AtomicInteger answerOn(VertxFactory.Clustered node, String address, String name) {
+    AtomicInteger ran = new AtomicInteger();
+    await(node.vertx().eventBus().<JsonObject>consumer(JobApi.nodeAddress(address, node.nodes().self()),
+        message -> {
+          ran.incrementAndGet();
+          message.reply(new JsonObject().put("ranOn", name));
+        }).completion());
+    return ran;
+  }
+
+  /**
+   * {@code caller}'s view of the cluster with {@code first} listed first, so that a {@code
+   * JobClient} on {@code caller} sends its jobs to {@code first} before anyone else.
+   */
+  public static ClusterNodes tryingFirst(VertxFactory.Clustered caller, VertxFactory.Clustered first) {
+    ClusterNodes real = caller.nodes();
+    return new ClusterNodes() {
+      @Override
+      public String self() {
+        return real.self();
+      }
+
+      @Override
+      public List<String> all() {
+        return List.of(first.nodes().self(), real.self());
+      }
+
+      @Override
+      public void onLeft(Consumer<String> listener) {
+        real.onLeft(listener);
+      }
+    };
   }
 
   /** Completes once a probe from {@code sender} to {@code address} is answered; tries every 20 ms. */
