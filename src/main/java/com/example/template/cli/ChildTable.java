@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Renders what the launcher reports about its children for a person, in units a person reads
@@ -27,22 +28,28 @@ final class ChildTable {
   private ChildTable() {
   }
 
+  /** The first six cells of a child's row, here and in {@code monit}: id, name, pid, state, uptime, restarts. */
+  static String[] leadingCells(JsonObject child) {
+    boolean running = child.containsKey("pid");
+    return new String[] {
+        String.valueOf(child.getValue("id")),
+        child.getString("name", "-"),
+        running ? String.valueOf(child.getLong("pid")) : "-",
+        child.getString("state", "-"),
+        running ? uptime(child.getLong("uptimeMs", 0L)) : "-",
+        String.valueOf(child.getInteger("restarts", 0))};
+  }
+
   static String render(JsonArray children) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADERS);
     for (Object item : children) {
       JsonObject child = (JsonObject) item;
       boolean running = child.containsKey("pid");
-      rows.add(new String[] {
-          String.valueOf(child.getValue("id")),
-          child.getString("name", "-"),
-          running ? String.valueOf(child.getLong("pid")) : "-",
-          child.getString("state"),
-          running ? uptime(child.getLong("uptimeMs", 0L)) : "-",
-          String.valueOf(child.getInteger("restarts", 0)),
+      rows.add(Stream.concat(Stream.of(leadingCells(child)), Stream.of(
           running ? percent(child.getDouble("cpuPercent", 0.0)) : "-",
           running ? megabytes(child.getLong("rssBytes", 0L)) : "-",
-          running ? rate(child.getDouble("reqPerSec", 0.0)) : "-"});
+          running ? rate(child.getDouble("reqPerSec", 0.0)) : "-")).toArray(String[]::new));
     }
     StringBuilder table = new StringBuilder();
     aligned(rows).forEach(line -> table.append(line).append('\n'));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -162,14 +163,7 @@ final class MonitCommand extends ControlVerb {
     List<String[]> rows = new ArrayList<>();
     for (Object item : children) {
       JsonObject child = (JsonObject) item;
-      boolean running = child.containsKey("pid");
-      rows.add(new String[] {
-          String.valueOf(child.getValue("id")),
-          child.getString("name", "-"),
-          running ? String.valueOf(child.getLong("pid")) : "-",
-          child.getString("state", "-"),
-          running ? ChildTable.uptime(child.getLong("uptimeMs", 0L)) : "-",
-          String.valueOf(child.getInteger("restarts", 0)),
+      rows.add(Stream.concat(Stream.of(ChildTable.leadingCells(child)), Stream.of(
           child.containsKey("cpuPercent") ? child.getValue("cpuPercent") + "%" : "-",
           child.containsKey("rssBytes") ? String.format("%.1fMB", child.getLong("rssBytes") / (1024.0 * 1024.0)) : "-",
           shown(child, "reqPerSec"),
@@ -177,7 +171,7 @@ final class MonitCommand extends ControlVerb {
           child.containsKey("loopDelayMs") ? child.getValue("loopDelayMs") + "ms" : "-",
           shown(child, "jobsInFlight"),
           shown(child, "jobsQueued"),
-          shown(child, "workerUse")});
+          shown(child, "workerUse"))).toArray(String[]::new));
     }
     return rows;
   }
