@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The meters of one Vert.x instance, in a Prometheus registry of its own: Vert.x's (HTTP server,
- * event bus, worker pools, through {@code vertx-micrometer-metrics}), the JVM's (memory, GC,
- * threads, CPU) and the application's ({@link JobOutcomes}, {@link EventLoopProbe}).
+ * The meters of one Vert.x instance, in a Prometheus registry of its own: Vert.x's (event bus,
+ * worker pools, clients, through {@code vertx-micrometer-metrics}; the HTTP servers' through
+ * {@link HttpServerMeters}, see {@link VertxMeters}), the JVM's (memory, GC, threads, CPU) and the
+ * application's ({@link JobOutcomes}, {@link EventLoopProbe}).
  *
  * <p>Set up where Vert.x is built ({@link #builder}), then found again from the Vert.x instance by
  * whatever needs it ({@link #of}), through the instance's local shared data: no signature between
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  */
 public final class Meters implements Shareable {
 
-  /** Vert.x's HTTP server latency timer: the one Vert.x meter given histogram buckets. */
+  /** The HTTP servers' latency timer ({@link HttpServerMeters}): one of the two meters given histogram buckets. */
   static final String HTTP_RESPONSE_TIME = "vertx.http.server.response.time";
 
   // Latency buckets (Prometheus "le"), from the fast path (/hello answers in well under a
@@ -68,7 +69,7 @@ public final class Meters implements Shareable {
   public VertxBuilder builder(VertxOptions options) {
     return Vertx.builder()
         .with(options.setMetricsOptions(options()))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+        .withMetrics(vertxOptions -> new VertxMeters(new MicrometerMetricsFactory(registry).metrics(vertxOptions), registry));
   }
 
   /** Makes these meters findable from the Vert.x they measure; returns it. */

@@ -87,6 +87,28 @@ class NodeMetricsTest {
   }
 
   @Test
+  void eachAnswerIsCountedOnceUnderItsRoutePatternAndStatus() throws Exception {
+    traffic();
+    await(client.get(node.httpPort(), "127.0.0.1", "/no/such/route?x=1").send());
+
+    String scrape = scrapeWhen(text -> text.contains("code=\"404\""));
+
+    String hello = sample("vertx_http_server_requests_total", "method=\"GET\"", "code=\"200\"", "route=\"/hello\"");
+    assertThat(scrape).as("every /hello, once")
+        .containsPattern(hello + " 20.0")
+        .containsPattern(sample("vertx_http_server_response_time_seconds_count", "code=\"200\"", "route=\"/hello\"")
+            + " 20$");
+    assertThat(scrape).as("a job route under its pattern, once per request, by status")
+        .containsPattern(sample("vertx_http_server_requests_total", "code=\"200\"", "route=\"/work/busy\"") + " 2.0")
+        .containsPattern(sample("vertx_http_server_requests_total", "code=\"400\"", "route=\"/work/busy\"") + " 1.0");
+    assertThat(scrape).as("no route: an empty route label, never the raw path")
+        .containsPattern(sample("vertx_http_server_requests_total", "code=\"404\"", "route=\"\"") + " 1.0")
+        .doesNotContain("/no/such/route");
+    assertThat(scrape).as("in flight: only the scrape that is answering")
+        .containsPattern("(?m)^vertx_http_server_active_requests 1.0$");
+  }
+
+  @Test
   void thePublicPortHasNoMetrics() throws Exception {
     HttpResponse<Buffer> response = await(client.get(node.httpPort(), "127.0.0.1", "/metrics").send());
     assertThat(response.statusCode()).isEqualTo(404);
