@@ -127,13 +127,16 @@ public record AppConfig(
    * cluster mode the launcher listens here and serves its children's metrics merged; each child
    * listens on a free port of its own, which it tells the launcher.
    *
-   * @param enabled whether metrics are collected and served at all; off (the default), Vert.x runs
-   *     without its metrics SPI and nothing listens: with them on, /hello served 20 to 50 % fewer
-   *     requests a second here (docs/BENCHMARKS.md), Vert.x's per-request HTTP meters most of it
+   * @param enabled whether metrics are collected and served at all (on by default: they cost
+   *     /hello about 5 % of its requests a second, docs/BENCHMARKS.md); off, Vert.x runs without its
+   *     metrics SPI and nothing listens
    * @param host the address it binds; loopback unless a Prometheus on another host scrapes it
    * @param port its port; 0 picks a free one (tests)
+   * @param requirePort false (the default): when another process holds {@code port} (a second
+   *     deployment on the host), listen on a free port instead and say which in a WARN line, so
+   *     the second deployment still starts; true: refuse to start, as for the HTTP port
    */
-  public record Management(boolean enabled, String host, int port) {
+  public record Management(boolean enabled, String host, int port, boolean requirePort) {
   }
 
   /** The number of instances to deploy for a configured count, where 0 means one per core. */
@@ -216,9 +219,10 @@ public record AppConfig(
             atLeast(supervisor, "supervisor.crashLoopLimit", 5, 1),
             atLeast(supervisor, "supervisor.minUptimeMs", 5_000L, 0)),
         new Management(
-            bool(management, "management.enabled", false),
+            bool(management, "management.enabled", true),
             string(management, "management.host", "127.0.0.1"),
-            port(management, "management.port", 9464)));
+            port(management, "management.port", 9464),
+            bool(management, "management.requirePort", false)));
   }
 
   private static BridgeTls bridgeTls(Object section) {

@@ -179,7 +179,8 @@ public final class Launcher {
       supervisor.eventLoop().runOnContext(v -> targets.complete(supervisor.metricsTargets(childHost)));
       return targets.future();
     });
-    ManagementVerticle listener = ManagementVerticle.forLauncher(host, management.port(), merged::handle);
+    ManagementVerticle listener = ManagementVerticle.forLauncher(host, management.port(), management.requirePort(),
+        merged::handle);
     await(vertx.deployVerticle(listener).recover(e -> Future.failedFuture("cannot listen on " + host + ":"
         + management.port() + " (management): " + e.getMessage())));
     LOG.info("launcher metrics: http://{}:{}{} (every child's, merged)", host, listener.port(), ManagementVerticle.PATH);

@@ -9,25 +9,35 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The management listener: {@code GET /metrics} in the Prometheus text format, on its own host
  * and port ({@code management.*}, loopback by default), never on the public HTTP port. Anything
  * else is a 404.
+ *
+ * <p>A port someone else holds (another deployment on the host, with the same default) is not a
+ * reason to refuse the whole service: unless the port is required, it listens on a free one and
+ * says which in a WARN line, which the start's own "metrics:" line repeats.
  */
 public final class ManagementVerticle extends VerticleBase {
 
   /** The one path it serves. */
   public static final String PATH = "/metrics";
 
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
+
   private final String host;
   private final int port;
+  private final boolean requirePort;
   private final Consumer<Router> routes;
   private HttpServer server;
 
-  private ManagementVerticle(String host, int port, Consumer<Router> routes) {
+  private ManagementVerticle(String host, int port, boolean requirePort, Consumer<Router> routes) {
     this.host = host;
     this.port = port;
+    this.requirePort = requirePort;
     this.routes = routes;
   }
 
@@ -36,24 +46,33 @@ public final class ManagementVerticle extends VerticleBase {
    * takes milliseconds, which an event loop serving {@code /hello} should not lose.
    *
    * @param port 0 for a free one (a launcher's children, tests)
+   * @param requirePort whether a taken {@code port} fails the start rather than moving to a free one
    */
-  public static ManagementVerticle forNode(String host, int port, Meters meters) {
-    return new ManagementVerticle(host, port,
+  public static ManagementVerticle forNode(String host, int port, boolean requirePort, Meters meters) {
+    return new ManagementVerticle(host, port, requirePort,
         router -> router.get(PATH).blockingHandler(PrometheusScrapingHandler.create(meters.registry())));
   }
 
   /** A launcher's: {@code metrics} answers with its children's metrics and its own. */
-  public static ManagementVerticle forLauncher(String host, int port, Handler<RoutingContext> metrics) {
-    return new ManagementVerticle(host, port, router -> router.get(PATH).handler(metrics));
+  public static ManagementVerticle forLauncher(String host, int port, boolean requirePort,
+      Handler<RoutingContext> metrics) {
+    return new ManagementVerticle(host, port, requirePort, router -> router.get(PATH).handler(metrics));
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     routes.accept(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(router);
-    return server.listen();
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
+    return server.listen().recover(e -> {
+      if (requirePort || port == 0 || !String.valueOf(e.getMessage()).contains("in use")) {
+        return Future.failedFuture(e);
+      }
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(0)).requestHandler(router);
+      return server.listen().onSuccess(listening -> LOG.warn(
+          "management port {}:{} is in use; /metrics listens on {}:{} instead (with management.requirePort"
+              + " true, the start fails)", host, port, host, listening.actualPort()));
+    });
   }
 
   @Override

@@ -191,7 +191,7 @@ public final class Node implements SupervisedNode {
       return Future.succeededFuture();
     }
     AppConfig.Management settings = config.management();
-    management = ManagementVerticle.forNode(settings.host(), settings.port(), meters);
+    management = ManagementVerticle.forNode(settings.host(), settings.port(), settings.requirePort(), meters);
     liveFigures = new LiveFigures(meters.registry(), JobApi.PUBLIC_ADDRESSES);
     Future<String> probeUp = vertx.deployVerticle(new EventLoopProbe(state::eventLoops, meters.registry()));
     // Named here: the bind error does not say which listener failed.

@@ -103,7 +103,7 @@ class ConfigLoaderTest {
   @Test
   void theManagementListenerIsOnLoopbackByDefaultAndItsPortComesFromTheEnvironment() {
     AppConfig defaults = new ConfigLoader(home).load("{}", Map.of(), NO_FLAGS);
-    assertThat(defaults.management()).isEqualTo(new AppConfig.Management(false, "127.0.0.1", 9464));
+    assertThat(defaults.management()).isEqualTo(new AppConfig.Management(true, "127.0.0.1", 9464, false));
 
     AppConfig moved = new ConfigLoader(home).load("{\"management\":{\"port\":9000}}", Map.of("MANAGEMENT_PORT", "0"), NO_FLAGS);
     assertThat(moved.management().port()).isZero();

@@ -43,8 +43,9 @@ class KubernetesManifestsTest {
   private static final Map<String, Object> ON_KUBERNETES = Map.of(
       "cluster.configFile", "conf/cluster-kubernetes.xml",
       "cluster.port", 5701,
-      "management.enabled", true,
-      "management.host", "0.0.0.0");
+      "management.host", "0.0.0.0",
+      // The pod's port is the one its Prometheus annotation names: a pod that cannot have it fails.
+      "management.requirePort", true);
 
   /**
    * Keys the pods' config leaves to the command line: the pod's IP (-cluster-host $(POD_IP)) and
