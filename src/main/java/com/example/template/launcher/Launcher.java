@@ -139,6 +139,7 @@ public final class Launcher {
         launcherId, ProcessHandle.current().pid(), processes, forked.join(),
         fresh ? "a fresh private identity" : identity == null ? "no identity (cluster.insecure)" : "the identity in " + identityDir,
         runDir.resolve(ControlClient.SOCKET_FILE));
+    AcceptQueueMigration.advice(AcceptQueueMigration.SETTING).ifPresent(LOG::info);
     stopped.join();
     return 0;
   }
