@@ -9,6 +9,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +30,20 @@ import java.util.concurrent.atomic.LongAdder;
  * arrive exactly as they reach the module.
  *
  * <p>What it leaves out of the module's set: the per-request byte-size summaries (the connection
- * byte counters stay) and the labels on the in-flight and reset figures (they are totals).
+ * byte counters stay) and the labels on the in-flight and reset figures (they are totals). And
+ * what it bounds: a method outside HTTP's standard ones is {@code method="other"}, since the
+ * module named every token a client sent (measured: {@code FOO1}, {@code FOO2}, ... each its own
+ * series).
  */
 final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Request, Void, Void> {
 
   static final String REQUESTS = "vertx.http.server.requests";
+
+  // The client chooses the method, and any token is one: each would start a series of its own, so
+  // a client sending made-up methods could grow the registry without end. Only these are named.
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  static final String OTHER_METHOD = "other";
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, RouteSeries> byRoute = new ConcurrentHashMap<>();
@@ -81,7 +91,8 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   @Override
   public Request requestBegin(Void socketMetric, HttpRequest request) {
     activeRequests.increment();
-    return new Request(request.method().name(), System.nanoTime());
+    String method = request.method().name();
+    return new Request(METHODS.contains(method) ? method : OTHER_METHOD, System.nanoTime());
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The request lifecycle as Vert.x reports it to {@link HttpServerMeters}: each answer counted once
  * under its route pattern and status, a reset counted apart and never as an answer, the in-flight
- * figure back to zero either way.
+ * figure back to zero either way, and no label a client can multiply.
  */
 class HttpServerMetersTest {
 
@@ -72,6 +72,18 @@ class HttpServerMetersTest {
     assertThat(requests("GET", "503", "/work/busy")).isEqualTo(2);
   }
 
+  @Test
+  void madeUpMethodsShareOneSeriesSoAClientCannotGrowTheRegistry() {
+    for (String method : new String[] {"FOO1", "FOO2", "BAR3", "GET"}) {
+      HttpServerMeters.Request request = meters.requestBegin(null, request(HttpMethod.valueOf(method), "/hello"));
+      meters.responseEnd(request, status(405), 10);
+    }
+
+    assertThat(requests(HttpServerMeters.OTHER_METHOD, "405", "")).isEqualTo(3);
+    assertThat(requests("GET", "405", "")).isEqualTo(1);
+    assertThat(registry.find(HttpServerMeters.REQUESTS).functionCounters()).hasSize(2);
+  }
+
   private double requests(String method, String code, String route) {
     return registry.get(HttpServerMeters.REQUESTS).tags("method", method, "code", code, "route", route)
         .functionCounter().count();
@@ -82,6 +94,10 @@ class HttpServerMetersTest {
   }
 
   private static HttpRequest get(String uri) {
+    return request(HttpMethod.GET, uri);
+  }
+
+  private static HttpRequest request(HttpMethod method, String uri) {
     return new HttpRequest() {
       @Override
       public int id() {
@@ -100,7 +116,7 @@ class HttpServerMetersTest {
 
       @Override
       public HttpMethod method() {
-        return HttpMethod.GET;
+        return method;
       }
 
       @Override
