@@ -86,7 +86,10 @@ public final class Launcher {
     ClusterIdentity identity;
     try {
       prepareRunDir();
-      checkHttpPortFree(config.http());
+      checkPortFree(config.http().host(), config.http().port(), "");
+      if (config.bridge().enabled()) {
+        checkPortFree(config.bridge().host(), config.bridge().port(), " (bridge)");
+      }
       identity = fresh
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
@@ -196,20 +199,23 @@ public final class Launcher {
   }
 
   /**
-   * One HTTP port, one deployment: the children bind with SO_REUSEPORT, which would let them share
-   * the port with any other process that did too (another launcher's children) and split its
-   * requests. A plain bind first, without SO_REUSEPORT, fails if anyone holds the port. Port 0 (a
-   * free port per child) has nothing to check.
+   * One port, one deployment: the children bind the HTTP port (and the bridge's) with
+   * SO_REUSEPORT, which would let them share it with any other process that did too (another
+   * launcher's children) and split its requests or bridge connections. A plain bind first, without
+   * SO_REUSEPORT, fails if anyone holds the port. Port 0 (a free port per child) has nothing to
+   * check.
+   *
+   * @param which how the error line names the listener after the address ("" for HTTP's)
    */
-  static void checkHttpPortFree(AppConfig.Http http) {
-    if (http.port() == 0) {
+  static void checkPortFree(String host, int port, String which) {
+    if (port == 0) {
       return;
     }
     try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(http.host(), http.port()));
+      probe.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
       String reason = String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage();
-      throw new LaunchRefused("cannot listen on " + http.host() + ":" + http.port() + ": " + reason, e);
+      throw new LaunchRefused("cannot listen on " + host + ":" + port + which + ": " + reason, e);
     }
   }
 

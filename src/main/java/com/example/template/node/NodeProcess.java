@@ -58,7 +58,7 @@ public final class NodeProcess {
       // the moment it is.
       ChildAgent agent = agentFactory == null ? null : agentFactory.apply(vertx);
       Future<Void> listening = agent == null ? Future.succeededFuture() : agent.listen();
-      Future<Node> deployed = Node.deploy(vertx, config, name, started.nodes());
+      Future<Node> deployed = TestHooks.startAsAsked().compose(v -> Node.deploy(vertx, config, name, started.nodes()));
       Node node = await(Future.all(deployed, listening).map(all -> deployed.result()));
       Runnable drain = () -> node.drain()
           .eventually(vertx::close)

@@ -67,6 +67,24 @@ class TwoDeploymentsIT {
     }
   }
 
+  @Test
+  void aLauncherOnABridgePortAnotherDeploymentServesExitsWithOneLine() {
+    int bridgePort = ClusterFixture.freePort();
+    JsonObject bridge = new JsonObject().put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort));
+    ClusterFixture first = new ClusterFixture(bridge.copy());
+    try (JarProcess one = first.launch(1)) {
+      one.awaitLines(ClusterFixture.ONLINE, 1, START);
+      JsonArray before = first.children();
+      ClusterFixture intruder = new ClusterFixture(bridge.copy());
+      try (JarProcess second = intruder.launch(1)) {
+        assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.output()).isEqualTo(1);
+        assertThat(second.stderr())
+            .containsExactly("error: cannot listen on 127.0.0.1:" + bridgePort + " (bridge): address already in use");
+      }
+      assertThat(slots(first.children())).isEqualTo(slots(before));
+    }
+  }
+
   /** Sends jobs through the port; returns the nodes that answered them. */
   private Set<String> ranOn(int port, int jobs) throws Exception {
     Set<String> nodes = new HashSet<>();
