@@ -12,7 +12,6 @@ import com.example.template.metrics.MergedMetrics;
 import com.example.template.runtime.ExitCodes;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
@@ -185,8 +184,7 @@ public final class Launcher {
     });
     ManagementVerticle listener = ManagementVerticle.forLauncher(host, management.port(), management.requirePort(),
         merged::handle);
-    await(vertx.deployVerticle(listener).recover(e -> Future.failedFuture("cannot listen on " + host + ":"
-        + management.port() + " (management): " + e.getMessage())));
+    await(vertx.deployVerticle(listener));
     LOG.info("launcher metrics: http://{}:{}{} (every child's, merged)", host, listener.port(), ManagementVerticle.PATH);
   }
 

@@ -206,9 +206,9 @@ final class Slot {
       json.put("loopDelayMs", current.stats.getDouble("loopDelayMs"));
     }
     if (current != null && current.stats.containsKey("workers")) {
-      json.put("workers", current.stats.getInteger("workers"))
-          .put("workersBusy", current.stats.getInteger("workersBusy", 0))
-          .put("workerUse", current.stats.getInteger("workersBusy", 0) + "/" + current.stats.getInteger("workers"));
+      int workers = current.stats.getInteger("workers");
+      int busy = current.stats.getInteger("workersBusy", 0);
+      json.put("workers", workers).put("workersBusy", busy).put("workerUse", busy + "/" + workers);
     }
     // Only with the child's metrics on: the latency histogram and the event bus's pending counts.
     for (String key : new String[] {"p99Ms", "jobsQueued"}) {

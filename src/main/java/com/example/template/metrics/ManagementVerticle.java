@@ -63,16 +63,22 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     routes.accept(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
-    return server.listen().recover(e -> {
-      if (requirePort || port == 0 || !String.valueOf(e.getMessage()).contains("in use")) {
-        return Future.failedFuture(e);
+    return listen(router, port).recover(e -> {
+      boolean inUse = String.valueOf(e.getMessage()).contains("in use");
+      if (requirePort || port == 0 || !inUse) {
+        // Named here: the bind error does not say which listener failed.
+        return Future.failedFuture("cannot listen on " + host + ":" + port + " (management): "
+            + (inUse ? "address already in use" : e.getMessage()));
       }
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(0)).requestHandler(router);
-      return server.listen().onSuccess(listening -> LOG.warn(
+      return listen(router, 0).onSuccess(listening -> LOG.warn(
           "management port {}:{} is in use; /metrics listens on {}:{} instead (with management.requirePort"
               + " true, the start fails)", host, port, host, listening.actualPort()));
     });
+  }
+
+  private Future<HttpServer> listen(Router router, int port) {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
+    return server.listen();
   }
 
   @Override

@@ -194,10 +194,7 @@ public final class Node implements SupervisedNode {
     management = ManagementVerticle.forNode(settings.host(), settings.port(), settings.requirePort(), meters);
     liveFigures = new LiveFigures(meters.registry(), JobApi.PUBLIC_ADDRESSES);
     Future<String> probeUp = vertx.deployVerticle(new EventLoopProbe(state::eventLoops, meters.registry()));
-    // Named here: the bind error does not say which listener failed.
-    Future<String> managementUp = vertx.deployVerticle(management).recover(e -> Future.failedFuture(
-        "cannot listen on " + settings.host() + ":" + settings.port() + " (management): "
-            + (String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage())));
+    Future<String> managementUp = vertx.deployVerticle(management);
     return Future.all(probeUp, managementUp).map(deployed -> {
       probeDeployment = deployed.resultAt(0);
       managementDeployment = deployed.resultAt(1);

@@ -58,7 +58,8 @@ class ManagementListenerTest {
     ManagementVerticle listener = ManagementVerticle.forNode("127.0.0.1", squatter.getLocalPort(), true, meters);
 
     assertThatThrownBy(() -> await(vertx.deployVerticle(listener)))
-        .hasMessageContaining("in use");
+        .hasMessageContaining("in use")
+        .hasMessage("cannot listen on 127.0.0.1:" + squatter.getLocalPort() + " (management): address already in use");
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {
