@@ -7,8 +7,11 @@ import com.example.template.work.InFlightLimit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,6 +52,10 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(request -> {
           connections.requestArrived(request);
           if (!MalformedRequests.refused(request, answerWithinMs)) {
+            state.countRequest();
+            if (state.draining()) {
+              closeAfterAnswer(request, answerWithinMs);
+            }
             router.handle(request);
           }
         })
@@ -65,6 +72,22 @@ public final class HttpVerticle extends VerticleBase {
    */
   public Future<Void> stopAccepting() {
     return server == null ? Future.succeededFuture() : Listener.close(server);
+  }
+
+  /**
+   * While draining, every answer tells the client to close its keep-alive connection and then
+   * closes it, so the client leaves on a response instead of meeting a closed socket on its next
+   * request. Vert.x sends a {@code Connection: close} header it did not set but keeps the
+   * connection open; its shutdown finishes the request in progress, reads nothing after it, and
+   * closes. HTTP/2 forbids the header (a client refuses the answer that carries it); its shutdown
+   * is a GOAWAY, after which the open streams finish. Done here rather than as a catch-all route:
+   * a route of its own cost every request a second route match.
+   */
+  private static void closeAfterAnswer(HttpServerRequest request, long answerWithinMs) {
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    request.connection().shutdown(answerWithinMs, TimeUnit.MILLISECONDS);
   }
 
   /** Stops taking connections and lets in-flight requests finish within the grace period. */

@@ -20,6 +20,9 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  */
 public final class Routes {
 
+  // Encoded once: a header value given as a String is encoded to bytes on every response.
+  private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+
   private Routes() {
   }
 
@@ -28,7 +31,6 @@ public final class Routes {
     Router router = Router.router(vertx);
     JobRoutes jobs = new JobRoutes(jobClient, inFlight, JobOutcomes.of(vertx));
 
-    router.route().handler(ctx -> lifecycle(ctx, state));
     router.get("/hello").handler(Routes::hello);
     for (Job job : Jobs.all()) {
       job.route().ifPresent(route -> jobs.mount(router, job.address(), route, config.http().maxBodyBytes()));
@@ -50,20 +52,6 @@ public final class Routes {
 
   /** The seed's route: answers at once, whatever the workers are doing. */
   private static void hello(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("Hi there");
-  }
-
-  // While draining, every answer tells the client to close its keep-alive connection and then
-  // closes it, so the client leaves on a response instead of meeting a closed socket on its next
-  // request. (Vert.x sends the header but keeps the connection open unless told to close it.)
-  // The close goes through vert.x-web's end handlers, which the job routes use too: a response
-  // end handler of our own would replace theirs, or be replaced.
-  private static void lifecycle(RoutingContext ctx, ServingState state) {
-    state.countRequest();
-    if (state.draining()) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      ctx.addEndHandler(ended -> ctx.request().connection().close());
-    }
-    ctx.next();
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN).end("Hi there");
   }
 }

@@ -84,6 +84,15 @@ class HttpServerMetersTest {
     assertThat(registry.find(HttpServerMeters.REQUESTS).functionCounters()).hasSize(2);
   }
 
+  @Test
+  void everyStandardMethodIsNamedAndWebDavsAreNot() {
+    for (String method : new String[] {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}) {
+      assertThat(HttpServerMeters.label(HttpMethod.valueOf(method))).isEqualTo(method);
+    }
+    assertThat(HttpServerMeters.label(HttpMethod.PROPFIND)).isEqualTo(HttpServerMeters.OTHER_METHOD);
+    assertThat(HttpServerMeters.label(HttpMethod.valueOf("get"))).isEqualTo(HttpServerMeters.OTHER_METHOD);
+  }
+
   private double requests(String method, String code, String route) {
     return registry.get(HttpServerMeters.REQUESTS).tags("method", method, "code", code, "route", route)
         .functionCounter().count();

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -114,6 +115,37 @@ class NodeDrainTest {
                     .isEqualTo(first.connection().localAddress());
               });
               toldToClose.flag();
+              return second;
+            });
+          })
+          .onFailure(ctx::failNow);
+    }));
+  }
+
+  /** HTTP/2 has no Connection header: a draining node answers, then ends the connection (GOAWAY). */
+  @Test
+  void anH2cClientIsAnsweredAndThenLetGo(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint answered = ctx.checkpoint();
+    Checkpoint closedByServer = ctx.checkpoint();
+    Checkpoint drained = ctx.checkpoint();
+    String config = """
+        {"http": {"port": 0, "instances": 1, "h2c": true}, "jobs": {"workers": 1},
+         "drain": {"graceMs": 5000, "closeWindowMs": 60000}}""";
+
+    TestNodes.deploy(vertx, config).onComplete(ctx.succeeding(node -> {
+      HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+          .setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+      hello(client)
+          .compose(first -> {
+            first.connection().closeHandler(v -> closedByServer.flag());
+            node.drain().onComplete(ctx.succeeding(v -> drained.flag()));
+            return hello(client).map(second -> {
+              ctx.verify(() -> {
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(second.connection()).as("the same HTTP/2 connection").isSameAs(first.connection());
+              });
+              answered.flag();
               return second;
             });
           })
