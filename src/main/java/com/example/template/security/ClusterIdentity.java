@@ -44,7 +44,7 @@ public record ClusterIdentity(String name, String certificate, String privateKey
   public static final String TRUST_FILE = "ca.crt";
 
   /** The certificate's subject. Not the cluster name: under TLS 1.2 certificates travel in clear. */
-  private static final String COMMON_NAME = "vertx-template cluster";
+  private static final String SUBJECT = "vertx-template cluster";
   private static final Duration VALIDITY = Duration.ofDays(3650);
   private static final int NAME_RANDOM_BYTES = 16; // 128 bits: no one guesses it
   private static final int MAX_NAME_LENGTH = 200;
@@ -59,7 +59,7 @@ public record ClusterIdentity(String name, String certificate, String privateKey
   public static ClusterIdentity generate(String prefix) {
     byte[] random = new byte[NAME_RANDOM_BYTES];
     RANDOM.nextBytes(random);
-    SelfSignedCertificate key = SelfSignedCertificate.create(COMMON_NAME, VALIDITY);
+    SelfSignedCertificate key = SelfSignedCertificate.create(SUBJECT, VALIDITY);
     return new ClusterIdentity(prefix + "-" + HexFormat.of().formatHex(random),
         key.certificate(), key.privateKey(), key.certificate());
   }

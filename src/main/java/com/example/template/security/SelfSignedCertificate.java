@@ -23,7 +23,12 @@ import java.util.Base64;
  * takes milliseconds.
  *
  * <p>The certificate carries no secret: under TLS 1.2 it travels in clear, so its subject is a
- * fixed common name, never the cluster name.
+ * fixed organization name, never the cluster name. It has no common name (CN) and no DNS name on
+ * purpose: for every certificate that names a host, Vert.x prepares a key manager for SNI by
+ * storing the key in an in-memory PKCS#12 keystore and reading it back, 2 x 10,000 rounds of
+ * PBKDF2 per TLS context, and the C2 compilations it sets off: 0.3 to 0.5 s of CPU per child at
+ * start (docs/BENCHMARKS.md). Nothing reads the name: a member is trusted because its certificate is the
+ * one pinned, not for what it says it is.
  *
  * @param certificate the certificate, {@code -----BEGIN CERTIFICATE-----}
  * @param privateKey the key, PKCS#8 {@code -----BEGIN PRIVATE KEY-----}
@@ -32,7 +37,7 @@ public record SelfSignedCertificate(String certificate, String privateKey) {
 
   // DER encodings of the object identifiers used below.
   private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02};
-  private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
+  private static final byte[] ORGANIZATION_NAME = {0x06, 0x03, 0x55, 0x04, 0x0a};
 
   private static final int SEQUENCE = 0x30;
   private static final int SET = 0x31;
@@ -48,16 +53,16 @@ public record SelfSignedCertificate(String certificate, String privateKey) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * @param commonName the subject and issuer common name
+   * @param organization the subject and issuer, as an organization name (O)
    * @param validity how long the certificate is valid from now (it starts a day early, for clocks
    *     that disagree a little)
    */
-  public static SelfSignedCertificate create(String commonName, Duration validity) {
+  public static SelfSignedCertificate create(String organization, Duration validity) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
       KeyPair keys = generator.generateKeyPair();
-      byte[] name = der(SEQUENCE, der(SET, der(SEQUENCE, COMMON_NAME, der(UTF8_STRING, commonName.getBytes(StandardCharsets.UTF_8)))));
+      byte[] name = der(SEQUENCE, der(SET, der(SEQUENCE, ORGANIZATION_NAME, der(UTF8_STRING, organization.getBytes(StandardCharsets.UTF_8)))));
       byte[] algorithm = der(SEQUENCE, ECDSA_WITH_SHA256);
       Instant now = Instant.now();
       byte[] serial = new byte[16];
