@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -38,12 +39,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     usageHelpAutoWidth = true,
-    description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.",
-    subcommands = {
-        StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
-        ReloadCommand.class, RestartCommand.class, ScaleCommand.class, LogsCommand.class, IdentityCommand.class,
-        MonitCommand.class})
+    description = "Runs the application: HTTP verticles on every event loop, blocking jobs on worker verticles.")
 public final class RunCommand implements Callable<Integer> {
+
+  private static final String CHILD_FLAG = "--supervisor";
+
+  /** The verbs, in the order the help lists them. */
+  private static final List<Class<?>> VERBS = List.of(
+      StartCommand.class, StopCommand.class, ListCommand.class, ShowCommand.class,
+      ReloadCommand.class, RestartCommand.class, ScaleCommand.class, LogsCommand.class, IdentityCommand.class,
+      MonitCommand.class);
 
   /** The folder of the run directory that holds the copies of the jar the processes run from. */
   public static final String JAR_COPIES = "jars";
@@ -54,7 +59,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--node-name", hidden = true, description = "Name of this node (set by the launcher).")
   String nodeName;
 
-  @Option(names = "--supervisor", hidden = true, description = "Id of the launcher supervising this node.")
+  @Option(names = CHILD_FLAG, hidden = true, description = "Id of the launcher supervising this node.")
   String launcherId;
 
   @Option(names = "--detached", hidden = true, description = "Running in the background (set by 'start').")
@@ -81,6 +86,12 @@ public final class RunCommand implements Callable<Integer> {
   /** Parses the arguments and runs; returns the process exit code ({@link ExitCodes}). */
   public static int execute(Installation installation, String... args) {
     CommandLine commandLine = new CommandLine(new RunCommand(installation));
+    // picocli reflects on every command it is given, options, mixins and annotations: a launcher's
+    // child, which runs no verb, starts without the verbs' (CPU taken from a child starting beside
+    // busy siblings, docs/BENCHMARKS.md).
+    if (!Arrays.asList(args).contains(CHILD_FLAG)) {
+      VERBS.forEach(commandLine::addSubcommand);
+    }
     // Vert.x's single-dash flags are words: '-ha' (a Vert.x 4 flag) must be an unknown option, not '-h -a'.
     commandLine.setPosixClusteredShortOptionsAllowed(false);
     commandLine.setParameterExceptionHandler(RunCommand::usageError);
@@ -170,7 +181,7 @@ public final class RunCommand implements Callable<Integer> {
   // second copy on disk).
   private List<String> childArguments(Path runDir, String launcher, String name) {
     List<String> args = new ArrayList<>(List.of(
-        "-cluster", "--supervisor", launcher, "--node-name", name, "--reuse-port",
+        "-cluster", CHILD_FLAG, launcher, "--node-name", name, "--reuse-port",
         "--log-file", RunLogs.child(runDir, name).toString(), "--log-console", String.valueOf(!detached)));
     args.addAll(options.forChild());
     return args;
