@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What steering a running cluster costs its clients: the failed requests while `restart`, `scale`
 # and `reload` replace, add and remove children under `wrk -t2 -c64` on /hello (target: 0 in every
-# run), and how long each verb takes (target: each replaced child online within 4 s).
+# run), how long each verb takes, and how long each child it starts takes to come online (target:
+# each replaced child online within 4 s).
 #
 #   bench/steer.sh            (RUNS [3], PORT [18680])
 #
@@ -19,14 +20,15 @@ BENCH="steer bench"
 source bench/lib.sh
 RUNS="${RUNS:-3}"
 PORT="${PORT:-18680}"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar="$home/target/app.jar"
 work="$(mktemp -d)"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
 [[ -f "$jar" ]] || die "build first: ./mvnw -B package -DskipTests"
 
 conf="{\"http\":{\"port\":$PORT},\"management\":{\"port\":0},\"supervisor\":{\"runDir\":\"$work/run\"}}"
-verb() { "$java" "@conf/jvm.options" -Dapp.home="$home" -jar "$jar" "$@" -conf "$conf"; }
+# Through bin/run.sh, as a user steers: with the class-data archive (target/app-cds-*.jsa) when a
+# foreground run of this build recorded one, which the launcher then hands its children.
+verb() { bin/run.sh "$@" -conf "$conf"; }
 
 # timed NAME VERB... : runs the verb, appends "NAME SECONDS" to $work/verbs-$run.txt
 timed() {
@@ -49,6 +51,8 @@ for ((run = 1; run <= RUNS; run++)); do
   PIDS+=("$wrk_pid")
   sleep 2
   : >"$work/verbs-$run.txt"
+  launcher_log="$work/run/logs/launcher.log"
+  online_before="$(grep -c ' online (pid' "$launcher_log" || true)"
   timed "restart-2" restart 2
   timed "scale-3" scale 3
   timed "scale-1" scale 1
@@ -61,8 +65,12 @@ for ((run = 1; run <= RUNS; run++)); do
   errors="$(wrk_errors "$work/wrk-$run.txt")"
   requests="$(awk '/requests in/ { print $1 }' "$work/wrk-$run.txt")"
   verbs="$(tr '\n' ' ' <"$work/verbs-$run.txt")"
-  log "run $run: $errors failed of $requests; seconds per verb: $verbs"
+  # Every child the verbs started (four: restart 2's, scale 3's, and with one child left after
+  # scale 1, reload's and restart's), from its process start to online, as the launcher logs it.
+  online_ms="$(grep ' online (pid' "$launcher_log" | tail -n +"$((online_before + 1))" \
+    | sed -n 's/.* online (pid [0-9]*, \([0-9]*\) ms after start).*/\1/p' | sort -n | tr '\n' ' ')"
+  log "run $run: $errors failed of $requests; seconds per verb: $verbs; each new child to online, ms: $online_ms"
   grep -E "Socket errors|Non-2xx" "$work/wrk-$run.txt" >&2 || true
-  summary+=("run $run: $errors failed of $requests (restart 2, scale 3, scale 1, reload, restart; seconds: $verbs)")
+  summary+=("run $run: $errors failed of $requests (restart 2, scale 3, scale 1, reload, restart; seconds: $verbs; new children online after ms: $online_ms)")
 done
 printf '%s\n' "${summary[@]}"
