@@ -40,7 +40,7 @@ least() { printf '%s\n' "$@" | sort -g | head -1; }
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
 [[ -f "$jar" ]] || ./mvnw -B -q -DskipTests package >&2
-[[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first (./mvnw -DskipTests package)"
+current_jar "$jar"
 "$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" identity "$work/identity" >/dev/null
 
 # --- servers -----------------------------------------------------------------------------------

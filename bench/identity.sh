@@ -28,8 +28,7 @@ jar="$(jar_of "$home")"
 work="$(mktemp -d)"
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
-[[ -f "$jar" ]] || die "no $jar: build first (./mvnw -DskipTests package)"
-[[ -z "$(find src/main pom.xml -newer "$jar" -print -quit)" ]] || die "target/ is older than the sources: build first"
+current_jar "$jar"
 [[ -z "${BEFORE_HOME:-}" || -f "$(jar_of "$BEFORE_HOME")" ]] || die "no jar in $BEFORE_HOME/target"
 
 # node NAME PORT CONF: a hand-run clustered node; waits for its ready line, sets PID

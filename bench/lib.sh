@@ -31,6 +31,15 @@ trap 'exit 130' INT TERM
 die() { echo "${BENCH:-bench}: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
+# current_jar JAR: dies unless JAR is there and newer than src/main and pom.xml (run from the
+# project's home): a benchmark measures the sources as they are, and bin/run.sh would otherwise
+# rebuild in the middle of one.
+current_jar() {
+  [[ -f "$1" ]] || die "no $1: build first (./mvnw -DskipTests package)"
+  [[ -z "$(find src/main pom.xml -newer "$1" -print -quit)" ]] \
+    || die "target/ is older than the sources: build first (./mvnw -DskipTests package)"
+}
+
 # calc EXPR [DECIMALS] -> EXPR worked out by awk, with DECIMALS [2] decimals
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 

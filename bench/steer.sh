@@ -23,7 +23,7 @@ PORT="${PORT:-18680}"
 jar="$home/target/app.jar"
 work="$(mktemp -d)"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
-[[ -f "$jar" ]] || die "build first: ./mvnw -B package -DskipTests"
+current_jar "$jar"
 
 conf="{\"http\":{\"port\":$PORT},\"management\":{\"port\":0},\"supervisor\":{\"runDir\":\"$work/run\"}}"
 # Through bin/run.sh, as a user steers: with the class-data archive (target/app-cds-*.jsa) when a
