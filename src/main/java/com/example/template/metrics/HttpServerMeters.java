@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * five meters by id; under {@code wrk} that was about a quarter of the event loops' time on
  * {@code /hello} (docs/BENCHMARKS.md). Here each (route, method, status) registers its timer once
  * and keeps it, and the request counter is that timer's count, read at the scrape; a request costs
- * a clock read at each end, a look-up by its route's name and one record. The same Vert.x SPI feeds it ({@link HttpServerMetrics}), so vert.x-web's route names
- * arrive exactly as they reach the module.
+ * a clock read at each end, a look-up by its route's name and one record. The same Vert.x SPI
+ * feeds it ({@link HttpServerMetrics}), so vert.x-web's route names arrive exactly as they reach
+ * the module.
  *
  * <p>What it leaves out of the module's set: the per-request byte-size summaries (the connection
  * byte counters stay) and the labels on the in-flight and reset figures (they are totals). And
@@ -93,7 +94,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   // The client chooses the method, and any token is one: each would start a series of its own, so
   // a client sending made-up methods could grow the registry without end. Only HTTP's standard
   // methods are named. Vert.x hands those as its shared constants, so identity tells them: a set
-  // look-up by name here was 4 % of an event loop's time on /hello (docs/BENCHMARKS.md).
+  // look-up by name here was 4.5 % of a child's event-loop samples on /hello (docs/BENCHMARKS.md).
   static String label(HttpMethod method) {
     if (method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.HEAD
         || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.PATCH
