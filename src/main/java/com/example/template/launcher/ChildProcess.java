@@ -36,21 +36,30 @@ final class ChildProcess {
   }
 
   /**
-   * Starts a child JVM and writes the hand-off to its stdin.
+   * Starts a child JVM. It boots, then waits for the hand-off on its stdin ({@link #handOver}).
    *
    * @param command its command line ({@link JvmCommand})
-   * @param handoff the line the child reads before it joins the cluster
    * @param out where the child's prefixed output goes (the launcher's stdout)
    */
-  static ChildProcess start(String name, List<String> command, LauncherHandoff handoff, PrintStream out)
-      throws IOException {
+  static ChildProcess start(String name, List<String> command, PrintStream out) throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    // A few KB, far below a pipe's buffer (64 KB on Linux): the write returns at once. The stream
-    // is left open on purpose.
-    OutputStream stdin = process.getOutputStream();
-    stdin.write(handoff.line().getBytes(StandardCharsets.UTF_8));
-    stdin.flush();
     return new ChildProcess(name, process, out);
+  }
+
+  /**
+   * Writes the hand-off line the child reads before it joins the cluster. A few KB, far below a
+   * pipe's buffer (64 KB on Linux): the write returns at once. The stream is left open on purpose.
+   * A child that died before it could read it is left alone: its exit is handled through
+   * {@link #onExit()}.
+   */
+  void handOver(LauncherHandoff handoff) {
+    try {
+      OutputStream stdin = process.getOutputStream();
+      stdin.write(handoff.line().getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      // Broken pipe: the child is gone.
+    }
   }
 
   private void pump(InputStream stream, PrintStream out) {

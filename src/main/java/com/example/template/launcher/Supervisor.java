@@ -42,7 +42,7 @@ final class Supervisor extends VerticleBase {
   private final List<Slot> slots = new ArrayList<>();
   private final long startedAt = System.currentTimeMillis();
   private final int maxProcesses;
-  private LauncherHandoff handoff;
+  private volatile LauncherHandoff handoff; // set once, by the launcher's cluster callback
   private boolean stopping;
   private ChildOrders orders;
   private Rollout rollout;
@@ -89,16 +89,35 @@ final class Supervisor extends VerticleBase {
   // ---- starting and restarting ----
 
   /**
-   * Forks the first child of every slot. The launcher calls it as soon as it is a cluster member,
-   * before its Vert.x is ready: the children's JVMs boot meanwhile and join a cluster that already
-   * has a master (members that all start at once spend seconds electing one). They keep reporting
-   * ready until the launcher listens.
-   *
-   * @param handoff what every child, now and later, reads on its stdin before it joins
+   * Forks the first child of every slot. The launcher calls it before it joins the cluster: the
+   * children's JVMs boot meanwhile, and each waits on its stdin for {@link #handOver}.
    */
-  void forkAll(LauncherHandoff handoff) {
-    this.handoff = handoff;
+  void forkAll() {
     slots.forEach(slot -> slot.current = fork(slot));
+  }
+
+  /**
+   * Gives the children forked so far, and every child forked later, what they need to join: the
+   * launcher calls it the moment it is a cluster member, before its Vert.x is ready. They join a
+   * cluster that already has a master (members that all start at once spend seconds electing one)
+   * and keep reporting ready until the launcher listens.
+   */
+  void handOver(LauncherHandoff handoff) {
+    this.handoff = handoff;
+    slots.forEach(slot -> {
+      if (slot.current != null) {
+        slot.current.process.handOver(handoff);
+      }
+    });
+  }
+
+  /** The launcher could not join: the children it forked never got a hand-off, and have nothing to drain. */
+  void killAll() {
+    slots.forEach(slot -> {
+      if (slot.current != null) {
+        slot.current.process.kill();
+      }
+    });
   }
 
   private Slot.Child spawn(Slot slot) {
@@ -114,7 +133,10 @@ final class Supervisor extends VerticleBase {
     slot.state = Slot.State.STARTING;
     try {
       List<String> command = childArgs.apply(name);
-      ChildProcess process = ChildProcess.start(name, command, handoff, out);
+      ChildProcess process = ChildProcess.start(name, command, out);
+      if (handoff != null) {
+        process.handOver(handoff);
+      }
       LOG.info("{} started, pid {}", name, process.pid());
       return new Slot.Child(process, command);
     } catch (IOException e) {
