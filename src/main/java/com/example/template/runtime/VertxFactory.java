@@ -169,6 +169,13 @@ public final class VertxFactory {
     // so a child's start, crash or reload migrates nothing (docs/OPERATIONS.md has the figures).
     // The child still reads and writes them; it dies with its launcher anyway.
     config.setLiteMember(true);
+    // A member that joins a cluster of more than its master checks that it is connected to every
+    // other member, and each check that finds one unconnected sleeps a whole second
+    // (AbstractJoiner.ensureConnectionToAllMembers): every child that joined beside a sibling, at
+    // start, reload and scale, waited ~1 s for nothing. A child needs no Hazelcast connection to
+    // its siblings to start (the registry it reads is the launcher's, and the event bus has
+    // connections of its own); the connection is made anyway, by the heartbeats.
+    config.setProperty("hazelcast.connect.all.wait.seconds", "0");
     trimThreads(config);
     return build(cluster, identity, config, meters(management));
   }
