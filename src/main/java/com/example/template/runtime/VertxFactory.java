@@ -172,10 +172,17 @@ public final class VertxFactory {
     // A member that joins a cluster of more than its master checks that it is connected to every
     // other member, and each check that finds one unconnected sleeps a whole second
     // (AbstractJoiner.ensureConnectionToAllMembers): every child that joined beside a sibling, at
-    // start, reload and scale, waited ~1 s for nothing. A child needs no Hazelcast connection to
-    // its siblings to start (the registry it reads is the launcher's, and the event bus has
-    // connections of its own); the connection is made anyway, by the heartbeats.
+    // start, reload and scale, waited ~1 s there. Without the check, the connection to a sibling
+    // is made by the first operation that needs it (Vert.x registers its subscription listener
+    // on every member), and an operation that finds no connection yet is retried after
+    // hazelcast.invocation.retry.pause.millis, 500 ms by default, several times over while the
+    // sibling is busy serving: a child restarted under load came online later than with the
+    // check (5.4 to 7.3 s against 2.6 to 4.3 s). A 50 ms pause retries as soon as the connection
+    // is there (1.8 to 3.6 s); an operation that keeps failing gives up after its 250 retries,
+    // in about 12 s instead of the 60 s invocation timeout, and a child whose launcher is gone stops
+    // anyway. docs/BENCHMARKS.md has the runs.
     config.setProperty("hazelcast.connect.all.wait.seconds", "0");
+    config.setProperty("hazelcast.invocation.retry.pause.millis", "50");
     trimThreads(config);
     return build(cluster, identity, config, meters(management));
   }
