@@ -110,9 +110,7 @@ public final class JarCopies {
   // which the class-data archive was recorded from. Whichever jars/ it is in, a process keeps it
   // open while it runs, and neither side deletes a copy that is open.
   private boolean isCopyOfBuilt(Path jar) {
-    String name = jar == null ? "" : jar.getFileName().toString();
-    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || jar.getParent() == null
-        || !jar.getParent().getFileName().toString().equals(dir.getFileName().toString())) {
+    if (!isCopy(jar)) {
       return false;
     }
     try {
@@ -123,10 +121,24 @@ public final class JarCopies {
     }
   }
 
+  private boolean isCopy(Path jar) {
+    String name = jar == null ? "" : jar.getFileName().toString();
+    return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && jar.getParent() != null
+        && jar.getParent().getFileName().toString().equals(dir.getFileName().toString());
+  }
+
   private Path copy() {
     try {
+      String name = PREFIX + sha256Prefix(built) + SUFFIX;
+      // A rebuild that changed nothing (the build is reproducible) has a new time but the same
+      // content, so the same name, as the copy this JVM runs: that copy, which the class-data
+      // archive was recorded from. Copied anew into another run directory, it would be another
+      // file, and the archive would fit neither the children nor a launcher started from it.
+      if (isCopy(running) && running.getFileName().toString().equals(name) && Files.isRegularFile(running)) {
+        return running;
+      }
       Files.createDirectories(dir);
-      Path copy = dir.resolve(PREFIX + sha256Prefix(built) + SUFFIX).toAbsolutePath().normalize();
+      Path copy = dir.resolve(name).toAbsolutePath().normalize();
       if (!Files.exists(copy)) {
         // Written aside and moved into place: a copy is whole or absent, even to a JVM started meanwhile.
         Path partial = Files.createTempFile(dir, "partial-", SUFFIX);

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +98,28 @@ class JarCopiesTest {
     rebuild(built, "second build");
     assertThat(new JarCopies(ownJars, built, running).take()).as("a newer build: a copy of its own")
         .isNotEqualTo(running).startsWith(ownJars);
+  }
+
+  @Test
+  void aRebuildThatChangedNothingKeepsTheRunningCopy() throws IOException {
+    Path built = build("the same build");
+    Path defaultJars = Files.createDirectories(dir.resolve("run/jars"));
+    Path running = Files.copy(built, defaultJars.resolve(copyName(built)), StandardCopyOption.COPY_ATTRIBUTES);
+    Path ownJars = dir.resolve("elsewhere/jars");
+
+    rebuild(built, "the same build"); // a reproducible build: the same bytes, a new time
+
+    assertThat(new JarCopies(ownJars, built, running).take()).isEqualTo(running);
+    assertThat(ownJars).as("no second copy of the same content").doesNotExist();
+  }
+
+  private static String copyName(Path jar) throws IOException {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
+      return "app-" + HexFormat.of().formatHex(digest).substring(0, 16) + ".jar";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Path build(String content) throws IOException {
