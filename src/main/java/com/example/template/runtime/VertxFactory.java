@@ -174,13 +174,12 @@ public final class VertxFactory {
     // (AbstractJoiner.ensureConnectionToAllMembers): every child that joined beside a sibling, at
     // start, reload and scale, waited ~1 s there. Without the check, the connection to a sibling
     // is made by the first operation that needs it (Vert.x registers its subscription listener
-    // on every member), and an operation that finds no connection yet is retried after
-    // hazelcast.invocation.retry.pause.millis, 500 ms by default, several times over while the
-    // sibling is busy serving: a child restarted under load came online later than with the
-    // check (5.4 to 7.3 s against 2.6 to 4.3 s). A 50 ms pause retries as soon as the connection
-    // is there (1.8 to 3.6 s); an operation that keeps failing gives up after its 250 retries,
-    // in about 12 s instead of the 60 s invocation timeout, and a child whose launcher is gone stops
-    // anyway. docs/BENCHMARKS.md has the runs.
+    // on every member), and an attempt that finds none is retried after a backoff capped by
+    // hazelcast.invocation.retry.pause.millis: 50 ms instead of 500 retries as soon as the
+    // connection is there. Children restarted under wrk, 10 each (docs/BENCHMARKS.md): 2.0 to 4.2 s
+    // to online with the check, 2.4 to 3.4 s without, 2.2 to 3.2 s without and with 50 ms. An
+    // operation that keeps failing gives up after its 250 retries, in about 12 s instead of the
+    // 60 s invocation timeout; a child whose launcher is gone stops anyway.
     config.setProperty("hazelcast.connect.all.wait.seconds", "0");
     config.setProperty("hazelcast.invocation.retry.pause.millis", "50");
     trimThreads(config);
