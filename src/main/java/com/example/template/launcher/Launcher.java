@@ -35,10 +35,10 @@ import sun.misc.Signal;
 
 /**
  * The launcher: the counterpart of Node's cluster primary and of PM2's daemon. It runs no app
- * code. It checks that the HTTP port is free, becomes the first member of a private Hazelcast
- * cluster (to talk to its children over the event bus), forks the children through the
- * {@link Supervisor}, opens the control socket for the verbs, and on SIGTERM, SIGINT or
- * {@code stop} drains every child and exits 0.
+ * code. It checks that the HTTP port is free, forks the children through the {@link Supervisor},
+ * becomes the first member of a private Hazelcast cluster meanwhile (to talk to its children over
+ * the event bus), opens the control socket for the verbs, and on SIGTERM, SIGINT or {@code stop}
+ * drains every child and exits 0.
  *
  * <p>The cluster is closed: on loopback the launcher makes a fresh {@link ClusterIdentity} at every
  * start; with {@code cluster.identityDir}, and off loopback, where several hosts share one cluster,
