@@ -105,40 +105,34 @@ public final class JarCopies {
   }
 
   // bin/run.sh's copy keeps the built jar's size and time (cp -p): the same build, no hashing.
-  // It may live in another run directory's jars/ (bin/run.sh copies into the default one, and
-  // the launcher may be given another supervisor.runDir): the children still run that same file,
-  // which the class-data archive was recorded from. Whichever jars/ it is in, a process keeps it
-  // open while it runs, and neither side deletes a copy that is open.
+  // A rebuild that changed nothing (the build is reproducible) has a new time but the same bytes,
+  // so the same content hash, which is the copy's name: the same build too, and its class-data
+  // archive fits. The copy may live in another run directory's jars/ (bin/run.sh copies into the
+  // default one, and the launcher may be given another supervisor.runDir): the children still run
+  // that same file, which the archive was recorded from. Whichever jars/ it is in, a process keeps
+  // it open while it runs, and neither side deletes a copy that is open.
   private boolean isCopyOfBuilt(Path jar) {
-    if (!isCopy(jar)) {
+    String name = jar == null ? "" : jar.getFileName().toString();
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || jar.getParent() == null
+        || !jar.getParent().getFileName().toString().equals(dir.getFileName().toString())) {
       return false;
     }
     try {
       return Files.size(jar) == Files.size(built)
-          && Files.getLastModifiedTime(jar).equals(Files.getLastModifiedTime(built));
+          && (Files.getLastModifiedTime(jar).equals(Files.getLastModifiedTime(built)) || name.equals(copyName()));
     } catch (IOException e) {
       return false;
     }
   }
 
-  private boolean isCopy(Path jar) {
-    String name = jar == null ? "" : jar.getFileName().toString();
-    return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && jar.getParent() != null
-        && jar.getParent().getFileName().toString().equals(dir.getFileName().toString());
+  private String copyName() throws IOException {
+    return PREFIX + sha256Prefix(built) + SUFFIX;
   }
 
   private Path copy() {
     try {
-      String name = PREFIX + sha256Prefix(built) + SUFFIX;
-      // A rebuild that changed nothing (the build is reproducible) has a new time but the same
-      // content, so the same name, as the copy this JVM runs: that copy, which the class-data
-      // archive was recorded from. Copied anew into another run directory, it would be another
-      // file, and the archive would fit neither the children nor a launcher started from it.
-      if (isCopy(running) && running.getFileName().toString().equals(name) && Files.isRegularFile(running)) {
-        return running;
-      }
       Files.createDirectories(dir);
-      Path copy = dir.resolve(name).toAbsolutePath().normalize();
+      Path copy = dir.resolve(copyName()).toAbsolutePath().normalize();
       if (!Files.exists(copy)) {
         // Written aside and moved into place: a copy is whole or absent, even to a JVM started meanwhile.
         Path partial = Files.createTempFile(dir, "partial-", SUFFIX);
