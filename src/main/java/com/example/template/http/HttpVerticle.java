@@ -53,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
           connections.requestArrived(request);
           if (!MalformedRequests.refused(request, answerWithinMs)) {
             state.countRequest();
-            if (state.draining()) {
+            if (state.sendingClientsAway()) {
               closeAfterAnswer(request, answerWithinMs);
             }
             router.handle(request);
@@ -75,9 +75,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * While draining, every answer tells the client to close its keep-alive connection and then
-   * closes it, so the client leaves on a response instead of meeting a closed socket on its next
-   * request. Vert.x sends a {@code Connection: close} header it did not set but keeps the
+   * Once the node drains and its listener is closed, every answer tells the client to close its
+   * keep-alive connection and then closes it, so the client leaves on a response instead of
+   * meeting a closed socket on its next request. Vert.x sends a {@code Connection: close} header it did not set but keeps the
    * connection open; its shutdown finishes the request in progress, reads nothing after it, and
    * closes. HTTP/2 forbids the header (a client refuses the answer that carries it); its shutdown
    * is a GOAWAY, after which the open streams finish. Done here rather than as a catch-all route:

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A draining node therefore closes its listener first. Its siblings in the SO_REUSEPORT group
  * (the replacement a reload started, the other children) take every new connection from then on,
- * while the node answers what it has already accepted with {@code Connection: close}. Only after
- * that does Vert.x's shutdown close what is left, by then connections that stayed idle for the
- * whole close window. Connections still in the closed socket's accept queue are reset by Linux,
- * unless {@code net.ipv4.tcp_migrate_req} is 1 (docs/OPERATIONS.md): then it hands them to a
+ * and only then does the node answer what it has already accepted with {@code Connection: close}
+ * (a client sent away earlier reconnects at once, and could be queued on this listener as it
+ * closes). Vert.x's shutdown then closes what is left, by then connections that stayed idle for
+ * the whole close window. A connection still in the closed socket's accept queue is reset by
+ * Linux, unless {@code net.ipv4.tcp_migrate_req} is 1 (docs/OPERATIONS.md): then it hands it to a
  * sibling.
  *
  * <p>It reaches the listening channel through Vert.x 5's internals ({@code HttpServerImpl} holds

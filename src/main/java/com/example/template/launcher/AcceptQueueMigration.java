@@ -9,10 +9,11 @@ import java.util.Optional;
  * Whether Linux hands the connections waiting in a draining child's accept queue to the other
  * children ({@code net.ipv4.tcp_migrate_req}, Linux 5.14 and later). A draining child closes its
  * listener first and serves what it already accepted; a connection the kernel queued for it but
- * Vert.x had not yet accepted is reset when that listener closes, unless the setting is 1. Rare
- * (the queue is almost always empty), but it is the one way a reload, restart or scale-down can
- * still fail a request: measured with {@code bench/steer.sh}, 3 failed of 6.8 million requests
- * over 20 such verbs with it off, none of 5.1 million over 15 with it on (docs/BENCHMARKS.md).
+ * Vert.x had not yet accepted is reset when that listener closes, unless the setting is 1. Since
+ * the child sends no client away before its listener is closed, only a client that happens to
+ * connect in that instant can meet it: none did in 15 reloads under {@code wrk} here, against 18
+ * failed requests in 15 when the child sent clients away first (docs/BENCHMARKS.md). It is still
+ * the one way a reload, restart or scale-down can fail a request.
  *
  * <p>It is the host's setting (its network namespace's), so the launcher only reads it and says
  * what it means; changing it is the operator's call.

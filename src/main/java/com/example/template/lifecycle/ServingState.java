@@ -15,8 +15,11 @@ public interface ServingState {
   /** Ready for traffic: the readiness check answers 200. */
   boolean ready();
 
-  /** Draining: every answer tells the client to close its connection. */
-  boolean draining();
+  /**
+   * Sending clients away: the node is draining and its listener is closed, so every answer tells
+   * the client to close its connection (and the client reconnects to another child).
+   */
+  boolean sendingClientsAway();
 
   /** Records the port the HTTP verticles listen on (the real one when the config said 0). */
   void httpPort(int port);

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NodeState implements ServingState {
 
   private volatile Phase phase = Phase.STARTING;
+  private volatile boolean listenerClosed;
   private volatile int httpPort = -1;
   private final AtomicInteger openConnections = new AtomicInteger();
   private final LongAdder requests = new LongAdder();
@@ -32,8 +33,8 @@ public final class NodeState implements ServingState {
   }
 
   @Override
-  public boolean draining() {
-    return phase == Phase.DRAINING;
+  public boolean sendingClientsAway() {
+    return listenerClosed && phase == Phase.DRAINING;
   }
 
   void markReady() {
@@ -44,6 +45,11 @@ public final class NodeState implements ServingState {
 
   void markDraining() {
     phase = Phase.DRAINING;
+  }
+
+  /** The draining node's HTTP listener is closed: from now on its answers send clients away. */
+  void markListenerClosed() {
+    listenerClosed = true;
   }
 
   /** The port the HTTP verticles listen on (the real one when the config said 0). */
