@@ -9,6 +9,7 @@ import com.example.template.control.LauncherHandoff;
 import com.example.template.metrics.ManagementVerticle;
 import com.example.template.metrics.Meters;
 import com.example.template.metrics.MergedMetrics;
+import com.example.template.runtime.ClusterHost;
 import com.example.template.runtime.ExitCodes;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
@@ -92,6 +93,7 @@ public final class Launcher {
       identity = fresh
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
+      ClusterHost.requireLocal(config.cluster().host());
     } catch (LaunchRefused | ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;

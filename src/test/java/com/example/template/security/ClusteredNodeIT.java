@@ -79,6 +79,24 @@ class ClusteredNodeIT {
   }
 
   @Test
+  void aLauncherGivenAClusterHostThatIsNotHereSaysSoInOneLineAndForksNothing() throws IOException {
+    Path dir = Files.createTempDirectory("clustered-node-it").resolve("identity");
+    ClusterIdentity.generate("it").write(dir);
+    String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
+        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-not-here").toString()))
+        .encode();
+    // TEST-NET-3, on no interface here: a typo of the operator's.
+    try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", "203.0.113.9",
+        "-cluster-identity", dir.toString(), "-conf", conf)) {
+      assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(ExitCodes.USAGE);
+      assertThat(launcher.stderr()).singleElement().asString()
+          .startsWith("error: cluster.host (-cluster-host) 203.0.113.9 is not an address of this host")
+          .contains("127.0.0.1");
+      assertThat(launcher.output()).doesNotContain("started, pid").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void offLoopbackWithAnIdentityItListensOnClusterHostAlone() throws IOException {
     Path dir = Files.createTempDirectory("clustered-node-it").resolve("identity");
     ClusterIdentity.generate("it").write(dir);
