@@ -77,11 +77,11 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * Once the node drains and its listener is closed, every answer tells the client to close its
    * keep-alive connection and then closes it, so the client leaves on a response instead of
-   * meeting a closed socket on its next request. Vert.x sends a {@code Connection: close} header it did not set but keeps the
-   * connection open; its shutdown finishes the request in progress, reads nothing after it, and
-   * closes. HTTP/2 forbids the header (a client refuses the answer that carries it); its shutdown
-   * is a GOAWAY, after which the open streams finish. Done here rather than as a catch-all route:
-   * a route of its own cost every request a second route match.
+   * meeting a closed socket on its next request. Vert.x sends a {@code Connection: close} header
+   * it did not set but keeps the connection open; its shutdown finishes the request in progress,
+   * reads nothing after it, and closes. HTTP/2 forbids the header (a client refuses the answer
+   * that carries it); its shutdown is a GOAWAY, after which the open streams finish. Done here
+   * rather than as a catch-all route: a route of its own cost every request a second route match.
    */
   private static void closeAfterAnswer(HttpServerRequest request, long answerWithinMs) {
     if (request.version() != HttpVersion.HTTP_2) {

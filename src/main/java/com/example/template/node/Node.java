@@ -143,11 +143,10 @@ public final class Node implements SupervisedNode {
    * Drains the node: no longer ready; the HTTP listener closes (new connections go to the other
    * children sharing the port, or are refused) while the connections already accepted are served,
    * from then on every response saying {@code Connection: close} so keep-alive clients leave after
-   * their answer;
-   * the TCP bridge (when on) takes no new connections and closes each open one once its jobs
-   * answered; once the HTTP clients have left (or the close window passed) the HTTP servers close
-   * what is left and finish in-flight requests within the grace period; then the workers stop
-   * after their current job. Calling it again returns the same future.
+   * their answer; the TCP bridge (when on) takes no new connections and closes each open one once
+   * its jobs answered; once the HTTP clients have left (or the close window passed) the HTTP
+   * servers close what is left and finish in-flight requests within the grace period; then the
+   * workers stop after their current job. Calling it again returns the same future.
    */
   public synchronized Future<Void> drain() {
     if (drained == null) {

@@ -34,7 +34,7 @@ public final class NodeState implements ServingState {
 
   @Override
   public boolean sendingClientsAway() {
-    return listenerClosed && phase == Phase.DRAINING;
+    return listenerClosed;
   }
 
   void markReady() {
@@ -47,7 +47,10 @@ public final class NodeState implements ServingState {
     phase = Phase.DRAINING;
   }
 
-  /** The draining node's HTTP listener is closed: from now on its answers send clients away. */
+  /**
+   * The draining node's HTTP listener is closed (only a drain closes it): from now on its answers
+   * send clients away.
+   */
   void markListenerClosed() {
     listenerClosed = true;
   }

@@ -7,7 +7,6 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Checks {@code cluster.host} before anything joins with it. Hazelcast and the event bus bind to
@@ -45,9 +44,9 @@ public final class ClusterHost {
       List<String> addresses = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
           .flatMap(NetworkInterface::inetAddresses)
           .filter(address -> !address.isLinkLocalAddress())
-          .map(address -> NetUtil.toAddressString(address))
+          .map(NetUtil::toAddressString)
           .sorted()
-          .collect(Collectors.toList());
+          .toList();
       return addresses.isEmpty() ? "no address" : String.join(", ", addresses);
     } catch (SocketException e) {
       return "addresses that cannot be listed (" + e.getMessage() + ")";
