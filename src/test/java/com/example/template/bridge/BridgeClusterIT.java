@@ -3,11 +3,9 @@ package com.example.template.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.template.api.JobApi;
+import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
@@ -29,9 +27,9 @@ class BridgeClusterIT {
 
   @Test
   void everyChildServesTheBridgePortAndTheClusterStopsCleanly() throws Exception {
-    int bridgePort = freePort();
+    int bridgePort = FreePorts.next();
     JsonObject conf = new JsonObject()
-        .put("http", new JsonObject().put("port", freePort()))
+        .put("http", new JsonObject().put("port", FreePorts.next()))
         .put("jobs", new JsonObject().put("workers", 1))
         .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))
         .put("cluster", new JsonObject().put("name", "bridge-it-" + UUID.randomUUID()))
@@ -59,11 +57,4 @@ class BridgeClusterIT {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

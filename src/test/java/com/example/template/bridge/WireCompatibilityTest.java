@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.example.template.api.JobApi;
 import com.example.template.node.Node;
+import com.example.template.support.FreePorts;
 import com.example.template.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,9 +16,6 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +81,7 @@ class WireCompatibilityTest {
   @MethodSource("frames")
   void ourBridgeAnswersAsTheUpstreamBridgeDoes(String what, JsonObject frame, Vertx vertx) throws Exception {
     Node node = TestNodes.deploy(vertx, CONFIG).await(20, TimeUnit.SECONDS);
-    int upstreamPort = freePort();
+    int upstreamPort = FreePorts.next();
     BridgeOptions permitted = new BridgeOptions();
     JobApi.PUBLIC_ADDRESSES.forEach(address -> permitted.addInboundPermitted(new PermittedOptions().setAddress(address)));
     TcpEventBusBridge.create(vertx, permitted, new NetServerOptions().setHost("127.0.0.1").setPort(upstreamPort))
@@ -126,14 +124,6 @@ class WireCompatibilityTest {
       copy.put("message", message.replaceAll("__vertx\\.reply\\.\\d+", "__vertx.reply.N"));
     }
     return copy;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Arguments frame(String what, JsonObject frame) {

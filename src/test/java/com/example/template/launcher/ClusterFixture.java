@@ -1,12 +1,12 @@
 package com.example.template.launcher;
 
 import com.example.template.control.ControlClient;
+import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,7 @@ final class ClusterFixture {
   final String conf;
 
   ClusterFixture(JsonObject extra) {
-    this.httpPort = freePort();
+    this.httpPort = FreePorts.next();
     try {
       this.runDir = Files.createTempDirectory("launcher-it");
     } catch (IOException e) {
@@ -90,11 +90,4 @@ final class ClusterFixture {
   record Verb(int exitCode, List<String> stdout, List<String> stderr) {
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

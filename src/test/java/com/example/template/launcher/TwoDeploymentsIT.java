@@ -2,6 +2,7 @@ package com.example.template.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +70,7 @@ class TwoDeploymentsIT {
 
   @Test
   void aLauncherOnABridgePortAnotherDeploymentServesExitsWithOneLine() {
-    int bridgePort = ClusterFixture.freePort();
+    int bridgePort = FreePorts.next();
     JsonObject bridge = new JsonObject().put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort));
     ClusterFixture first = new ClusterFixture(bridge.copy());
     try (JarProcess one = first.launch(1)) {

@@ -4,10 +4,6 @@ import com.example.template.config.AppConfig;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +17,7 @@ public final class InJvmCluster {
   private static final Path CLUSTER_FILE = Path.of("conf/cluster.xml");
 
   private final ClusterIdentity identity;
-  private final int port = freePort();
+  private final int port = FreePorts.next();
 
   /** @param identity the cluster's identity, or null for a plain event bus ({@code cluster.insecure}) */
   public InJvmCluster(ClusterIdentity identity) {
@@ -52,12 +48,4 @@ public final class InJvmCluster {
     return new AppConfig.Cluster(CLUSTER_FILE.toString(), "unused", "127.0.0.1", port, null, identity == null);
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
