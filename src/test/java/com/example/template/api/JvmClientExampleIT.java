@@ -10,9 +10,9 @@ import com.example.template.security.ClusterIdentity;
 import com.example.template.support.Commands;
 import com.example.template.support.Commands.Result;
 import com.example.template.support.JarProcess;
+import com.example.template.support.ScratchDirs;
 import com.example.template.support.TestNodes;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ class JvmClientExampleIT {
 
   @Test
   void theExampleJoinsTheClusterAndGetsItsAnswers() throws Exception {
-    Path identityDir = Files.createTempDirectory("example-it").resolve("identity");
+    Path identityDir = ScratchDirs.create("example-it").resolve("identity");
     ClusterIdentity.generate("example-it").write(identityDir);
     JsonObject conf = new JsonObject()
         .put("http", new JsonObject().put("port", 0).put("instances", 1))

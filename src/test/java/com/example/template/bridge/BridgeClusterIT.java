@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.template.api.JobApi;
 import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
+import com.example.template.support.ScratchDirs;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -33,7 +33,7 @@ class BridgeClusterIT {
         .put("jobs", new JsonObject().put("workers", 1))
         .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))
         .put("cluster", new JsonObject().put("name", "bridge-it-" + UUID.randomUUID()))
-        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("bridge-it").toString()));
+        .put("supervisor", new JsonObject().put("runDir", ScratchDirs.create("bridge-it").toString()));
     try (JarProcess launcher = JarProcess.builder().name("launcher").env("HTTP_PORT", null)
         .args("-processes", "2", "-instances", "1", "-conf", conf.encode())
         .start()) {

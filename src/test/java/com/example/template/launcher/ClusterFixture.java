@@ -3,11 +3,11 @@ package com.example.template.launcher;
 import com.example.template.control.ControlClient;
 import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
+import com.example.template.support.ScratchDirs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,11 +29,7 @@ final class ClusterFixture {
 
   ClusterFixture(JsonObject extra) {
     this.httpPort = FreePorts.next();
-    try {
-      this.runDir = Files.createTempDirectory("launcher-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.runDir = ScratchDirs.create("launcher-it");
     JsonObject conf = new JsonObject()
         .put("http", new JsonObject().put("port", httpPort))
         .put("jobs", new JsonObject().put("workers", 1))

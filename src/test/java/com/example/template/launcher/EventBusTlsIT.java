@@ -7,6 +7,7 @@ import com.example.template.security.ClusterIdentity;
 import com.example.template.security.SelfSignedCertificate;
 import com.example.template.support.JarProcess;
 import com.example.template.support.ListeningSockets;
+import com.example.template.support.ScratchDirs;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -76,7 +77,7 @@ class EventBusTlsIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    Path dir = Files.createTempDirectory("tls-it");
+    Path dir = ScratchDirs.create("tls-it");
     identity = ClusterIdentity.generate("tls-it");
     identity.write(dir.resolve("identity"));
     cluster = new ClusterFixture(new JsonObject()

@@ -9,10 +9,10 @@ import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import com.example.template.support.Conditions;
 import com.example.template.support.JarProcess;
+import com.example.template.support.ScratchDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class NodeLossIT {
   @Test
   void killingTheNodeRunningJobsLosesNoRepeatableJob() throws Exception {
     // A service joins the launcher's cluster with the identity the operator gave both.
-    Path identityDir = Files.createTempDirectory("node-loss-it").resolve("identity");
+    Path identityDir = ScratchDirs.create("node-loss-it").resolve("identity");
     ClusterIdentity.generate("node-loss-it").write(identityDir);
     ClusterFixture cluster = new ClusterFixture(new JsonObject()
         .put("cluster", new JsonObject().put("identityDir", identityDir.toString()))

@@ -10,6 +10,7 @@ import com.hazelcast.config.JoinConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Hazelcast files in conf/ load, and say what the docs say they say. */
 class ClusterConfigFilesTest {
@@ -77,8 +78,8 @@ class ClusterConfigFilesTest {
   }
 
   @Test
-  void aMissingOrBrokenClusterFileIsAClearConfigError() throws Exception {
-    Path broken = Files.createTempFile("cluster", ".xml");
+  void aMissingOrBrokenClusterFileIsAClearConfigError(@TempDir Path dir) throws Exception {
+    Path broken = dir.resolve("cluster.xml");
     Files.writeString(broken, "<hazelcast><network><join>");
     for (boolean validate : new boolean[] {true, false}) {
       assertThatThrownBy(() -> VertxFactory.hazelcastConfig(LOOPBACK, Path.of("conf/nope.xml"), validate))

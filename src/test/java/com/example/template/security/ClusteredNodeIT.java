@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.example.template.runtime.ExitCodes;
 import com.example.template.support.JarProcess;
 import com.example.template.support.ListeningSockets;
+import com.example.template.support.ScratchDirs;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class ClusteredNodeIT {
 
   @Test
   void theIdentityVerbMakesAnOwnerOnlyDirectoryAndNeverOverwritesIt() throws IOException {
-    Path dir = Files.createTempDirectory("identity-verb").resolve("identity");
+    Path dir = ScratchDirs.create("identity-verb").resolve("identity");
     try (JarProcess verb = JarProcess.start("identity", dir.toString())) {
       assertThat(verb.awaitExit(Duration.ofSeconds(60))).as(verb.output()).isZero();
     }
@@ -69,7 +70,7 @@ class ClusteredNodeIT {
   void aLauncherOffLoopbackWithoutAnIdentityRefusesToStart() throws IOException {
     // Off loopback a launcher's cluster spans hosts, which must share the operator's identity.
     String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
-        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-off-loopback").toString()))
+        .put("supervisor", new JsonObject().put("runDir", ScratchDirs.create("launcher-off-loopback").toString()))
         .encode();
     try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {
       assertThat(launcher.awaitExit(Duration.ofSeconds(60))).as(launcher.output()).isEqualTo(ExitCodes.USAGE);
@@ -80,10 +81,10 @@ class ClusteredNodeIT {
 
   @Test
   void aLauncherGivenAClusterHostThatIsNotHereSaysSoInOneLineAndForksNothing() throws IOException {
-    Path dir = Files.createTempDirectory("clustered-node-it").resolve("identity");
+    Path dir = ScratchDirs.create("clustered-node-it").resolve("identity");
     ClusterIdentity.generate("it").write(dir);
     String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
-        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-not-here").toString()))
+        .put("supervisor", new JsonObject().put("runDir", ScratchDirs.create("launcher-not-here").toString()))
         .encode();
     // TEST-NET-3, on no interface here: a typo of the operator's.
     try (JarProcess launcher = JarProcess.start("-processes", "1", "-cluster-host", "203.0.113.9",
@@ -98,7 +99,7 @@ class ClusteredNodeIT {
 
   @Test
   void offLoopbackWithAnIdentityItListensOnClusterHostAlone() throws IOException {
-    Path dir = Files.createTempDirectory("clustered-node-it").resolve("identity");
+    Path dir = ScratchDirs.create("clustered-node-it").resolve("identity");
     ClusterIdentity.generate("it").write(dir);
     try (JarProcess node = inNamespace(OFF_LOOPBACK, "-cluster", "-instances", "1", "-cluster-host", OFF_LOOPBACK,
         "-cluster-identity", dir.toString())) {
@@ -126,7 +127,7 @@ class ClusteredNodeIT {
   void aLauncherOffLoopbackWithTheOptOutRunsItsChildrenWithoutAnIdentityAndWarns() throws IOException {
     String conf = new JsonObject().put("http", new JsonObject().put("port", 0))
         .put("cluster", new JsonObject().put("name", "it-insecure-" + ProcessHandle.current().pid()).put("insecure", true))
-        .put("supervisor", new JsonObject().put("runDir", Files.createTempDirectory("launcher-insecure").toString()))
+        .put("supervisor", new JsonObject().put("runDir", ScratchDirs.create("launcher-insecure").toString()))
         .encode();
     try (JarProcess launcher = inNamespace(OFF_LOOPBACK, "-processes", "1", "-instances", "1",
         "-cluster-host", OFF_LOOPBACK, "-conf", conf)) {

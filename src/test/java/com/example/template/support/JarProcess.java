@@ -151,6 +151,8 @@ public final class JarProcess implements AutoCloseable {
         // What bin/run.sh adds for a launcher; its children are forked without them.
         command.add("@" + home.resolve("conf/launcher-jvm.options"));
       }
+      // What a killed process cannot clean up (Vert.x's file cache) goes where the suite removes it.
+      command.add("-Djava.io.tmpdir=" + ScratchDirs.root());
       command.addAll(jvmArgs);
       if (homeProperty) {
         command.add("-Dapp.home=" + home);
