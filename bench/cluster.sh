@@ -4,6 +4,8 @@
 #   /hello req/s, -processes 2 -instances 1  vs  one JVM -instances 0          (target >= 0.9x)
 #   /hello req/s, -processes 2 -instances 1  vs  two raw Vert.x hello JVMs sharing the port by
 #     SO_REUSEPORT, one event loop each: the ceiling on 2 cores              (target >= 0.95x)
+#     split by two of this template's JVMs sharing the port the same way, no cluster: the cluster's
+#     cost (-processes 2 against them) apart from the HTTP front's (they against the raw pair)
 #   start to every child ready, -processes 2  vs  one JVM's start to first 200  (target < 6 s)
 #   job round trip p50 and throughput: across JVMs (cluster member), through the TCP bridge,
 #     vs in one JVM                                                            (target p50 < 1 ms)
@@ -96,7 +98,28 @@ start_raw_pair() {
   die "the raw pair did not start: $(tail -3 "$work/raw1.log" "$work/raw2.log")"
 }
 
-stop_raw_pair() {
+# start_template_pair: two of this template's JVMs, -instances 1 each, sharing $PORT by
+# SO_REUSEPORT as a launcher's children do, but with no launcher and no cluster: what the HTTP
+# front costs (beside the raw pair) apart from what the cluster costs (beside -processes 2).
+# Sets PID and PID2.
+start_template_pair() {
+  local i n
+  "$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" -instances 1 --reuse-port \
+    -conf "{\"http\":{\"port\":$PORT},\"management\":{\"port\":0}}" >"$work/template1.log" 2>&1 &
+  PID=$!
+  "$java" @conf/jvm.options -Dapp.home="$home" -jar "$jar" -instances 1 --reuse-port \
+    -conf "{\"http\":{\"port\":$PORT},\"management\":{\"port\":0}}" >"$work/template2.log" 2>&1 &
+  PID2=$!
+  PIDS+=("$PID" "$PID2")
+  for ((i = 0; i < 6000; i++)); do
+    n="$(cat "$work/template1.log" "$work/template2.log" | grep -c ' ready: http')" || true
+    [[ "$n" -ge 2 ]] && return
+    sleep 0.01
+  done
+  die "the template pair did not start: $(tail -3 "$work/template1.log" "$work/template2.log")"
+}
+
+stop_pair() {
   stop
   PID="$PID2"
   stop
@@ -125,12 +148,14 @@ hello_rps() {
 # --- measurements ------------------------------------------------------------------------------
 
 # Started the way users start it, through bin/run.sh (which execs java, so the pid is the JVM's),
-# class-data archive included: one run first, so that the archive is recorded for this jar.
-log "priming bin/run.sh's class-data archive"
+# class-data archives included: one run of each role first, so that both are recorded for this jar.
+log "priming bin/run.sh's class-data archives (one JVM's, and a launcher's for the cluster)"
 start_single
 stop
+start_cluster
+stop
 
-single_rps=() cluster_rps=() raw_pair_rps=() single_start=() cluster_ready=()
+single_rps=() cluster_rps=() raw_pair_rps=() template_pair_rps=() single_start=() cluster_ready=()
 for ((round = 1; round <= ROUNDS; round++)); do
   log "round $round: one JVM"
   start_single
@@ -140,7 +165,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
   log "round $round: two raw JVMs sharing the port (SO_REUSEPORT)"
   start_raw_pair
   raw_pair_rps+=("$(hello_rps "raw-pair-$round")")
-  stop_raw_pair
+  stop_pair
+  log "round $round: two template JVMs sharing the port, no cluster"
+  start_template_pair
+  template_pair_rps+=("$(hello_rps "template-pair-$round")")
+  stop_pair
   log "round $round: -processes 2"
   start_cluster
   cluster_ready+=("$READY_MS")
@@ -171,6 +200,7 @@ field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 single_best="$(best "${single_rps[@]}")"
 cluster_best="$(best "${cluster_rps[@]}")"
 raw_pair_best="$(best "${raw_pair_rps[@]}")"
+template_pair_best="$(best "${template_pair_rps[@]}")"
 
 # --- report ------------------------------------------------------------------------------------
 
@@ -179,6 +209,10 @@ printf '%-44s %14s %14s %10s %s\n' "/hello req/s, -processes 2 vs -instances 0" 
   "$cluster_best" "$single_best" "$(calc "$cluster_best / $single_best")x" ">= 0.9x"
 printf '%-44s %14s %14s %10s %s\n' "/hello req/s, -processes 2 vs 2 raw JVMs" \
   "$cluster_best" "$raw_pair_best" "$(calc "$cluster_best / $raw_pair_best")x" ">= 0.95x"
+printf '%-44s %14s %14s %10s %s\n' "  of it: -processes 2 vs 2 template JVMs" \
+  "$cluster_best" "$template_pair_best" "$(calc "$cluster_best / $template_pair_best")x" "(the cluster's cost)"
+printf '%-44s %14s %14s %10s %s\n' "  of it: 2 template JVMs vs 2 raw JVMs" \
+  "$template_pair_best" "$raw_pair_best" "$(calc "$template_pair_best / $raw_pair_best")x" "(the HTTP front's cost)"
 printf '%-44s %14s %14s %10s %s\n' "start to ready (ms): every child vs 1 JVM" \
   "$(least "${cluster_ready[@]}")" "$(least "${single_start[@]}")" "" "< 6000"
 printf '%-44s %14s %14s %10s %s\n' "job round trip p50 (ms): across JVMs" \
@@ -192,7 +226,7 @@ printf '%-44s %14s %14s %10s %s\n' "jobs/s, 8 in flight: through the bridge" \
 printf '%-44s %14s %14s %10s %s\n' "failed requests in 3 reloads under wrk" \
   "$reload_errors" "of $reload_requests" "" "0"
 echo
-echo "all rounds: one JVM req/s ${single_rps[*]}; raw pair req/s ${raw_pair_rps[*]}; cluster req/s ${cluster_rps[*]};" \
+echo "all rounds: one JVM req/s ${single_rps[*]}; raw pair req/s ${raw_pair_rps[*]}; template pair req/s ${template_pair_rps[*]}; cluster req/s ${cluster_rps[*]};" \
   "start ms ${single_start[*]}; ready ms ${cluster_ready[*]}"
 echo "children after the load and the reloads (heap: $(grep -E '^-Xm[sx]' conf/jvm.options | tr '\n' ' ')):"
 echo "$list"

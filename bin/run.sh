@@ -96,15 +96,32 @@ else
   fi
 fi
 
+# What this run is: one node alone, or part of a cluster (a launcher, in the foreground or started
+# by 'start', whose children share its archive, or a -cluster node).
+role=node
+[[ "${1:-}" == start ]] && role=cluster
+for arg in "$@"; do
+  case "$arg" in
+    -processes|-processes=*|-cluster) role=cluster; break ;;
+  esac
+done
+
 # Application class-data sharing: the first run after a build records the classes it loaded into
 # an archive when it exits; later runs map them instead of loading them (start to first 200 went
 # from about 1.0 s to 0.65 s here). One archive per JDK and jar copy, since an archive only fits
 # the JVM that wrote it and the jar file it was recorded from (by path): a launcher of the
 # previous build that exits after a rebuild writes its own build's archive, never the new one's.
+# And one per role: a node alone loads no Hazelcast, so its archive (20 MB) left a cluster's
+# processes loading half their classes one by one (54 MB recorded by a launcher): with the
+# README's -instances 0 run first, every child of -processes 2 was online after 5.0 to 5.6 s,
+# against 3.2 to 3.9 s with a launcher's archive.
 # The JVM falls back to loading classes normally if an archive does not fit.
-# A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it.
+# A verb (start, list, ...) or -V loads few classes, so it uses the archive but never records it;
+# without its role's archive it maps the other role's, which still beats none.
 jdk_id="$(command -v "$java" | xargs readlink -f | cksum | cut -d' ' -f1)"
-archive="$home/target/app-cds-$jdk_id-$(basename "${copy:-none}" .jar).jsa"
+build_archives="$home/target/app-cds-$jdk_id-$(basename "${copy:-none}" .jar)"
+archive="$build_archives-$role.jsa"
+other_archive="$build_archives-$([[ "$role" == node ]] && echo cluster || echo node).jsa"
 # The archive sits on the JDK's base archive, which was dumped without conf/jvm.options' module
 # flags (--add-modules, --add-opens, ...): the JVM then maps the archive but not its archived module
 # graph, and JDK 24+ reports that mismatch as 9 [error][cds] lines at every start (17 and 21 say
@@ -116,8 +133,10 @@ elif [[ -f "$jar" && "$runs" == true ]]; then
   cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds=error")
   # Earlier builds' archives (~50 MB each) fit no jar that will run again.
   for old in "$home/target/app-cds-$jdk_id"-*.jsa; do
-    [[ -f "$old" && "$old" != "$archive" ]] && rm -f "$old"
+    [[ -f "$old" && "$old" != "$build_archives"-*.jsa ]] && rm -f "$old"
   done
+elif [[ -f "$other_archive" ]]; then
+  cds=("-XX:SharedArchiveFile=$other_archive" "-Xlog:cds=off")
 fi
 
 # Flags a JDK older than 23 refuses (the JVM would not start), read from the JDK's release file.

@@ -88,6 +88,7 @@ public final class JarProcess implements AutoCloseable {
     private Path jar;
     private Path directory;
     private boolean homeProperty = true;
+    private Path scriptHome;
 
     private Builder() {
       env.put("HTTP_PORT", "0");
@@ -138,7 +139,31 @@ public final class JarProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs {@code bin/run.sh} of this home with the arguments, as a user does, instead of the JVM
+     * directly: the script picks the jar copy and the JVM flags (it execs the JVM, so the pid is
+     * the JVM's). JVM flags go in {@code JAVA_OPTS}.
+     */
+    public Builder throughRunScript(Path home) {
+      scriptHome = home;
+      return this;
+    }
+
     public JarProcess start() {
+      return scriptHome != null ? startScript() : startJvm();
+    }
+
+    private JarProcess startScript() {
+      List<String> command = new ArrayList<>(List.of(scriptHome.resolve("bin/run.sh").toString()));
+      command.addAll(args);
+      List<String> flags = new ArrayList<>(List.of("-Djava.io.tmpdir=" + ScratchDirs.root()));
+      flags.addAll(jvmArgs);
+      env.put("JAVA_HOME", System.getProperty("java.home"));
+      env.put("JAVA_OPTS", String.join(" ", flags));
+      return start(command, scriptHome);
+    }
+
+    private JarProcess startJvm() {
       Path home = appHome();
       List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -160,7 +185,11 @@ public final class JarProcess implements AutoCloseable {
       command.add("-jar");
       command.add((jar != null ? jar : appJar()).toString());
       command.addAll(args);
-      ProcessBuilder builder = new ProcessBuilder(command).directory((directory != null ? directory : home).toFile());
+      return start(command, directory != null ? directory : home);
+    }
+
+    private JarProcess start(List<String> command, Path directory) {
+      ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
       env.forEach((key, value) -> {
         if (value == null) {
           builder.environment().remove(key);
