@@ -94,6 +94,8 @@ public final class Launcher {
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
       ClusterHost.requireLocal(config.cluster().host());
+      // A fixed cluster port someone holds: Hazelcast would say so in 70 lines of stack traces.
+      checkPortFree(config.cluster().host(), config.cluster().port(), " (cluster)");
     } catch (LaunchRefused | ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;

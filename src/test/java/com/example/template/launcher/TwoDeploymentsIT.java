@@ -6,6 +6,8 @@ import com.example.template.support.FreePorts;
 import com.example.template.support.JarProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Two teams on one host run the template with the default config (their own HTTP ports and run
  * directories): each deployment is its own cluster. Jobs sent to one run only on its children,
  * whose node names tell them apart, and neither {@code list} changes when the other starts. A
- * third launcher on a port the first one serves exits 1 with one clear line.
+ * third launcher on a port the first one serves exits 1 with one clear line, and so does one given a
+ * cluster port someone holds.
  */
 class TwoDeploymentsIT {
 
@@ -83,6 +86,20 @@ class TwoDeploymentsIT {
             .containsExactly("error: cannot listen on 127.0.0.1:" + bridgePort + " (bridge): address already in use");
       }
       assertThat(slots(first.children())).isEqualTo(slots(before));
+    }
+  }
+
+  @Test
+  void aLauncherGivenAClusterPortSomeoneHoldsExitsWithOneLineAndForksNothing() throws Exception {
+    try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = squatter.getLocalPort();
+      ClusterFixture launcher = new ClusterFixture(new JsonObject().put("cluster", new JsonObject().put("port", port)));
+      try (JarProcess refused = launcher.launch(1)) {
+        assertThat(refused.awaitExit(Duration.ofSeconds(60))).as(refused.output()).isEqualTo(1);
+        assertThat(refused.stderr())
+            .containsExactly("error: cannot listen on 127.0.0.1:" + port + " (cluster): address already in use");
+        assertThat(refused.stdout()).as("nothing forked").noneMatch(line -> line.contains("started, pid"));
+      }
     }
   }
 
