@@ -123,6 +123,20 @@ class CommandLineIT {
   }
 
   @Test
+  void aClusterPortInUseIsOneClearLineAndExitCode1() throws Exception {
+    try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         JarProcess app = JarProcess.start("-cluster", "-cluster-port", Integer.toString(squatter.getLocalPort()),
+             "-conf", "{\"cluster\": {\"insecure\": true}}")) {
+      int exitCode = app.awaitExit(EXIT);
+
+      assertThat(exitCode).as(app.output()).isEqualTo(ExitCodes.FAILED);
+      assertThat(app.stderr()).as(app.output()).containsExactly(
+          "error: cannot listen on 127.0.0.1:" + squatter.getLocalPort() + " (cluster): address already in use");
+      assertNoStackTrace(app);
+    }
+  }
+
+  @Test
   void aPortInUseIsOneClearLineAndExitCode1() throws Exception {
     try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"));
          JarProcess app = JarProcess.builder().env("HTTP_PORT", Integer.toString(squatter.getLocalPort())).start()) {

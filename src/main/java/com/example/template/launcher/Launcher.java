@@ -11,6 +11,7 @@ import com.example.template.metrics.Meters;
 import com.example.template.metrics.MergedMetrics;
 import com.example.template.runtime.ClusterHost;
 import com.example.template.runtime.ExitCodes;
+import com.example.template.runtime.PortCheck;
 import com.example.template.runtime.VertxFactory;
 import com.example.template.security.ClusterIdentity;
 import io.vertx.core.Promise;
@@ -18,8 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,17 +85,17 @@ public final class Launcher {
     ClusterIdentity identity;
     try {
       prepareRunDir();
-      checkPortFree(config.http().host(), config.http().port(), "");
+      // One port, one deployment (PortCheck says why).
+      PortCheck.requireFree(config.http().host(), config.http().port(), "");
       if (config.bridge().enabled()) {
-        checkPortFree(config.bridge().host(), config.bridge().port(), " (bridge)");
+        PortCheck.requireFree(config.bridge().host(), config.bridge().port(), " (bridge)");
       }
       identity = fresh
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
       ClusterHost.requireLocal(config.cluster().host());
-      // A fixed cluster port someone holds: Hazelcast would say so in 70 lines of stack traces.
-      checkPortFree(config.cluster().host(), config.cluster().port(), " (cluster)");
-    } catch (LaunchRefused | ConfigException e) {
+      PortCheck.requireFree(config.cluster().host(), config.cluster().port(), " (cluster)");
+    } catch (LaunchRefused | PortCheck.PortTaken | ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
@@ -201,27 +200,6 @@ public final class Launcher {
       return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false; // Hazelcast says so when it binds; this only chooses the identity
-    }
-  }
-
-  /**
-   * One port, one deployment: the children bind the HTTP port (and the bridge's) with
-   * SO_REUSEPORT, which would let them share it with any other process that did too (another
-   * launcher's children) and split its requests or bridge connections. A plain bind first, without
-   * SO_REUSEPORT, fails if anyone holds the port. Port 0 (a free port per child) has nothing to
-   * check.
-   *
-   * @param which how the error line names the listener after the address ("" for HTTP's)
-   */
-  static void checkPortFree(String host, int port, String which) {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(host, port));
-    } catch (IOException e) {
-      String reason = String.valueOf(e.getMessage()).contains("in use") ? "address already in use" : e.getMessage();
-      throw new LaunchRefused("cannot listen on " + host + ":" + port + which + ": " + reason, e);
     }
   }
 

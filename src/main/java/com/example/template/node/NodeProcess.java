@@ -6,6 +6,7 @@ import com.example.template.child.ChildAgent;
 import com.example.template.config.AppConfig;
 import com.example.template.config.ConfigException;
 import com.example.template.runtime.ExitCodes;
+import com.example.template.runtime.PortCheck;
 import com.example.template.runtime.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,6 +88,9 @@ public final class NodeProcess {
   }
 
   private String describe(Throwable e) {
+    if (e instanceof PortCheck.PortTaken) {
+      return e.getMessage(); // names its listener already
+    }
     String message = String.valueOf(e.getMessage());
     if (message.contains("Address already in use")) {
       // The bind error does not say which listener failed.

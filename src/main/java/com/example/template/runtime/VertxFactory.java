@@ -103,6 +103,7 @@ public final class VertxFactory {
     Path identityDir = cluster.identityDir() == null ? null : loader.resolve(cluster.identityDir());
     ClusterIdentity identity = configuredIdentity(cluster, identityDir);
     ClusterHost.requireLocal(cluster.host());
+    PortCheck.requireFree(cluster.host(), cluster.port(), " (cluster)");
     return build(cluster, identity, hazelcastConfig(cluster, loader.resolve(cluster.configFile()), true), meters(management));
   }
 
