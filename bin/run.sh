@@ -98,11 +98,12 @@ fi
 
 # What this run is: one node alone, or part of a cluster (a launcher, in the foreground or started
 # by 'start', whose children share its archive, or a -cluster node).
-role=node
+role=node launcher=false
 [[ "${1:-}" == start ]] && role=cluster
 for arg in "$@"; do
   case "$arg" in
-    -processes|-processes=*|-cluster) role=cluster; break ;;
+    -processes|-processes=*) role=cluster launcher=true ;;
+    -cluster) role=cluster ;;
   esac
 done
 
@@ -152,12 +153,8 @@ fi
 # A launcher in the foreground (-processes) adds its own flags (conf/launcher-jvm.options says why);
 # 'start' adds them to the launcher it starts, and the children a launcher forks never get them.
 role_flags=()
-if [[ "$runs" == true && -f "$home/conf/launcher-jvm.options" ]]; then
-  for arg in "$@"; do
-    case "$arg" in
-      -processes|-processes=*) role_flags=("@$home/conf/launcher-jvm.options"); break ;;
-    esac
-  done
+if [[ "$runs" == true && "$launcher" == true && -f "$home/conf/launcher-jvm.options" ]]; then
+  role_flags=("@$home/conf/launcher-jvm.options")
 fi
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags

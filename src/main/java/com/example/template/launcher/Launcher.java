@@ -93,8 +93,7 @@ public final class Launcher {
       identity = fresh
           ? ClusterIdentity.generate(config.cluster().name())
           : VertxFactory.configuredIdentity(config.cluster(), identityDir);
-      ClusterHost.requireLocal(config.cluster().host());
-      PortCheck.requireFree(config.cluster().host(), config.cluster().port(), " (cluster)");
+      ClusterHost.requireBindable(config.cluster());
     } catch (LaunchRefused | PortCheck.PortTaken | ConfigException e) {
       System.err.println("error: " + e.getMessage());
       return e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILED;

@@ -102,8 +102,7 @@ public final class VertxFactory {
   public static Future<Clustered> join(AppConfig.Cluster cluster, ConfigLoader loader, AppConfig.Management management) {
     Path identityDir = cluster.identityDir() == null ? null : loader.resolve(cluster.identityDir());
     ClusterIdentity identity = configuredIdentity(cluster, identityDir);
-    ClusterHost.requireLocal(cluster.host());
-    PortCheck.requireFree(cluster.host(), cluster.port(), " (cluster)");
+    ClusterHost.requireBindable(cluster);
     return build(cluster, identity, hazelcastConfig(cluster, loader.resolve(cluster.configFile()), true), meters(management));
   }
 

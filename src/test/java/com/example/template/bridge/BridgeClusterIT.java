@@ -56,5 +56,4 @@ class BridgeClusterIT {
       assertThat(launcher.output()).doesNotContain("killing it");
     }
   }
-
 }

@@ -47,5 +47,4 @@ public final class InJvmCluster {
   private AppConfig.Cluster cluster(int port) {
     return new AppConfig.Cluster(CLUSTER_FILE.toString(), "unused", "127.0.0.1", port, null, identity == null);
   }
-
 }
